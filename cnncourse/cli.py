@@ -1,0 +1,25 @@
+"""The ``cnncourse`` command: one sub-command per concern, each defined in its own module."""
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="cnncourse: an offline, tested course on convolutional neural networks.",
+                  no_args_is_help=True, add_completion=False)
+
+
+def _register() -> None:
+    # Each concern keeps its commands in its own module; this list wires them in.
+    from cnncourse import doctor, notebooks
+
+    app.command("doctor")(doctor.doctor_command)
+    app.command("build")(notebooks.build_command)
+    app.command("execute")(notebooks.execute_command)
+    from cnncourse.flashcards import review_cli
+    app.add_typer(review_cli.app, name="flashcards")
+
+
+_register()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,65 @@
+"""Reproducible notebooks: one call at the top of every lesson.
+
+Stored notebook outputs are compared by nbval on every CI run, so a lesson must
+produce the same text every time: same seeds, deterministic ops, a fixed number
+of threads, and no TensorFlow log lines.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import random
+import warnings
+
+SEED = 0
+THREADS = 2
+
+
+def quiet_tensorflow() -> None:
+    """Silence TensorFlow's C++ and Python loggers (they write to stderr)."""
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    logging.getLogger("absl").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"keras.*")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+
+
+def seed_everything(seed: int = SEED) -> None:
+    """Seed Python, NumPy, TensorFlow and Keras and make TF ops deterministic."""
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    random.seed(seed)
+    import numpy as np
+
+    np.random.seed(seed)
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    try:
+        tf.config.experimental.enable_op_determinism()
+    except Exception:  # older TF builds; determinism is then best effort
+        pass
+
+
+def start_lesson(seed: int = SEED, threads: int = THREADS) -> None:
+    """Prepare a notebook kernel: quiet TF, fixed threads, seeds, plotting defaults.
+
+    Prints nothing, so that the cell's stored output is empty.
+    """
+    quiet_tensorflow()
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:  # already initialised in this kernel: keep what it has
+        pass
+    seed_everything(seed)
+    import numpy as np
+
+    np.set_printoptions(precision=4, suppress=True)
+    import matplotlib
+
+    matplotlib.rcParams.update({"figure.dpi": 80, "savefig.dpi": 80, "figure.figsize": (6, 4)})
