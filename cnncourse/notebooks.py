@@ -66,6 +66,8 @@ def strip_markdown_solution(source: str) -> str:
 def make_lesson(solution: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
     """The learner's notebook: solutions stubbed, exercise and check outputs cleared, the rest kept."""
     lesson = copy.deepcopy(solution)
+    if name.endswith(".ipynb"):  # lets the grader tell which lesson a renamed file is
+        lesson.metadata["cnncourse"] = {"lesson": name[: -len(".ipynb")]}
     for index, cell in enumerate(lesson.cells):
         where = f"{name} cell {index}"
         if cell.cell_type == "markdown" and MD_BEGIN in cell.source:
