@@ -1,0 +1,68 @@
+"""The generated learner notebooks: in sync, no leaked answers, every exercise checkable."""
+import re
+
+import pytest
+
+from cnncourse import checks
+from cnncourse import notebooks as nbs
+from cnncourse.paths import DATA_DIR, LESSONS_DIR
+
+SLUGS = [
+    "01_cnn_vs_dense", "02_convolution", "03_pooling", "04_activations_dense_loss", "05_backpropagation",
+    "06_training_loop", "07_initialization_and_hyperparameters", "08_regularization_and_overfitting",
+    "09_data_augmentation", "10_classic_architectures", "11_modern_architectures", "12_transfer_learning",
+    "13_interpretability", "14_vision_tasks", "15_beyond_images", "16_cnn_vs_classical_ml", "17_deployment",
+    "18_limitations_and_trends",
+]
+SOLUTIONS = nbs.solution_paths()
+IDS = [p.stem for p in SOLUTIONS]
+
+
+def test_every_planned_lesson_exists():
+    assert [p.stem for p in SOLUTIONS] == SLUGS
+
+
+def test_lessons_are_built_from_solutions_and_lint_clean():
+    assert nbs.build(check=True) == []
+
+
+def solution_lines(source):
+    body = re.findall(re.escape(nbs.BEGIN) + r"\n(.*?)" + re.escape(nbs.END), source, re.S)
+    return {line.strip() for block in body for line in block.split("\n") if len(line.strip()) > 12}
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=IDS)
+def test_no_solution_leaks_into_the_lesson(path):
+    solution, lesson = nbs.read(path), nbs.read(LESSONS_DIR / path.name)
+    assert len(solution.cells) == len(lesson.cells)
+    for index, (s_cell, l_cell) in enumerate(zip(solution.cells, lesson.cells)):
+        assert nbs.BEGIN not in l_cell.source and nbs.MD_BEGIN not in l_cell.source
+        leaked = {line for line in solution_lines(s_cell.source) if line in l_cell.source.split("\n") or line in {x.strip() for x in l_cell.source.split("\n")}}
+        assert not leaked, f"{path.name} cell {index} leaks solution lines: {sorted(leaked)[:3]}"
+        if nbs.cell_info(l_cell).get("role") in ("solution", "check"):
+            assert l_cell.outputs == [], f"{path.name} cell {index}: exercise outputs must be cleared"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=IDS)
+def test_every_exercise_has_a_registered_checker_called_by_its_check_cell(path):
+    nb = nbs.read(path)
+    for cell in nb.cells:
+        info = nbs.cell_info(cell)
+        if info.get("role") != "check":
+            continue
+        exercise = checks.REGISTRY.get(info["exercise"])
+        assert exercise is not None, f"{path.name}: no checker registered for {info['exercise']}"
+        name = exercise.checker.__name__
+        assert re.search(rf"\bchecks\.{name}\(", cell.source), f"{path.name}: check cell must call checks.{name}(...)"
+        passed = "".join(o.get("text", "") for o in cell.outputs)
+        assert f"{info['exercise']} passed" in passed, f"{path.name}: the stored check output of {info['exercise']} is not a pass"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=IDS)
+def test_lesson_opens_with_objectives_and_closes_with_summary_and_deck(path):
+    lesson = nbs.read(LESSONS_DIR / path.name)
+    assert "objectives" in lesson.cells[0].source.lower()
+    tail = "\n".join(c.source for c in lesson.cells if c.cell_type == "markdown")
+    assert re.search(r"^#+\s*Summary", tail, re.M | re.I)
+    assert (DATA_DIR / "flashcards" / f"{path.stem}.txt").is_file()
+    assert f"data/flashcards/{path.stem}.txt" in tail
