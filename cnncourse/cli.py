@@ -14,6 +14,10 @@ def _register() -> None:
     app.command("doctor")(doctor.doctor_command)
     app.command("build")(notebooks.build_command)
     app.command("execute")(notebooks.execute_command)
+    from cnncourse.grading.cli import grade_command
+    app.command("grade")(grade_command)
+    from cnncourse.bench.cli import bench_command
+    app.command("bench")(bench_command)
     from cnncourse.flashcards import review_cli
     app.add_typer(review_cli.app, name="flashcards")
 
