@@ -1,0 +1,87 @@
+"""Checkers of lesson 11 (modern architectures): a residual block, and separable-conv parameter counts."""
+from __future__ import annotations
+
+import numpy as np
+
+from cnncourse.checks.expect import expect_true
+from cnncourse.checks.registry import exercise
+
+# (input shape, filters, stride): hidden cases for 11.residual_block
+RESIDUAL_CASES = [
+    ((8, 8, 16), 16, 1),   # identity shortcut
+    ((8, 8, 16), 32, 2),   # projection: more channels, half the size
+    ((9, 9, 8), 8, 2),     # projection: same channels, odd size halved
+    ((6, 6, 8), 24, 1),    # projection: channels change only
+]
+
+# (kernel, c_in, c_out, depth_multiplier, use_bias): hidden cases for 11.separable_params
+SEPARABLE_CASES = [
+    (3, 32, 64, 1, True), (3, 512, 512, 1, False), (5, 3, 16, 2, True),
+    (1, 7, 9, 1, True), (7, 64, 128, 3, False), (3, 1, 1, 1, True),
+]
+
+
+def _block_model(block_fn, shape, filters, stride):
+    import keras
+
+    inputs = keras.Input(shape=shape)
+    outputs = block_fn(inputs, filters, stride=stride)
+    return keras.Model(inputs, outputs)
+
+
+@exercise("11.residual_block", points=2, title="A ResNet basic block with identity / projection shortcut")
+def residual_block(block_fn):
+    """Output shape, parameter count and the identity path of the learner's residual block."""
+    import keras
+
+    from cnncourse.models import modern
+
+    rng = np.random.default_rng(11)
+    for shape, filters, stride in RESIDUAL_CASES:
+        case = f"input {shape}, filters={filters}, stride={stride}"
+        model = _block_model(block_fn, shape, filters, stride)
+        reference = _block_model(modern.residual_block, shape, filters, stride)
+        expect_true(tuple(model.output_shape) == tuple(reference.output_shape),
+                    f"{case}: output shape {model.output_shape}, expected {reference.output_shape}. "
+                    "Hint: the first 3x3 conv takes the stride, both use padding='same'")
+        if model.count_params() != reference.count_params():
+            identity = shape[-1] == filters and stride == 1
+            hint = ("a 1x1 conv (with the stride) + BN on the shortcut is needed only when the shape changes"
+                    if identity else "when the shape changes the shortcut is a 1x1 conv with the stride, then BN")
+            raise AssertionError(f"{case}: {model.count_params():,} parameters, expected {reference.count_params():,}. "
+                                 f"Hint: convs use use_bias=False and each is followed by BatchNormalization; {hint}")
+        x = rng.standard_normal((2, *shape)).astype("float32")
+        out = np.asarray(model(x, training=False))
+        expect_true(out.min() >= 0, f"{case}: the block's output has negative values: apply ReLU after the addition")
+        if shape[-1] == filters and stride == 1:
+            for layer in model.layers:
+                if isinstance(layer, keras.layers.Conv2D):
+                    layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+            zeroed = np.asarray(model(x, training=False))
+            expect_true(np.allclose(zeroed, np.maximum(x, 0), atol=1e-5),
+                        f"{case}: with every conv kernel set to zero the block should output relu(x) -- "
+                        "the identity shortcut must carry x unchanged to the addition")
+    return f"{len(RESIDUAL_CASES)} hidden shapes: output shapes, parameter counts and the identity path match"
+
+
+@exercise("11.separable_params", points=1, title="Parameters of standard vs depthwise-separable convolutions")
+def separable_params(conv_params_fn, separable_params_fn):
+    """Both formulas against Keras Conv2D / SeparableConv2D ``count_params`` on hidden cases."""
+    import keras
+
+    for k, c_in, c_out, m, bias in SEPARABLE_CASES:
+        conv = keras.layers.Conv2D(c_out, k, use_bias=bias)
+        conv.build((None, 16, 16, c_in))
+        sep = keras.layers.SeparableConv2D(c_out, k, depth_multiplier=m, use_bias=bias)
+        sep.build((None, 16, 16, c_in))
+        got = conv_params_fn(k, c_in, c_out, use_bias=bias)
+        expect_true(got == conv.count_params(),
+                    f"conv_params({k}, {c_in}, {c_out}, use_bias={bias}) returned {got!r}, expected "
+                    f"{conv.count_params():,}. Hint: k*k*C_in*C_out weights, plus C_out biases if use_bias")
+        got = separable_params_fn(k, c_in, c_out, depth_multiplier=m, use_bias=bias)
+        if got != sep.count_params():
+            hint = ("depthwise: k*k*C_in*m weights (one k x k filter per input channel and multiplier); "
+                    "pointwise: (C_in*m)*C_out; Keras puts a bias only on the pointwise conv")
+            raise AssertionError(f"separable_params({k}, {c_in}, {c_out}, depth_multiplier={m}, use_bias={bias}) "
+                                 f"returned {got!r}, expected {sep.count_params():,}. Hint: {hint}")
+    return f"{len(SEPARABLE_CASES)} hidden cases match keras Conv2D / SeparableConv2D"
