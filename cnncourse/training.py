@@ -1,0 +1,231 @@
+"""Training utilities: a GradientTape train step, optimizer updates, one-cycle LR, and the fast recipe.
+
+The course's **fast recipe** (:func:`train_fast_recipe`) trains :func:`cnncourse.models.fashion.fast_cnn`
+on the full Fashion-MNIST training set and reports test accuracy on the 10k test images::
+
+    from cnncourse.training import train_fast_recipe
+    result = train_fast_recipe(epochs=2, threads=2, seed=0)
+    model, history, test_acc, seconds = result          # a NamedTuple; also result.cpu_seconds
+
+Ingredients: batch norm, a one-cycle learning-rate schedule (SGD with Nesterov momentum),
+label smoothing, light augmentation (random flips and +-2 pixel shifts, done per batch in
+``tf.data``), large batches, float32, an in-memory ``tf.data`` pipeline with prefetch, and
+test-time flip averaging.
+
+Measured (2026-11-23, shared 2-core machine, defaults = 2 epochs, widths (16, 32, 64)):
+89.2% test accuracy with flip averaging; ``fit`` used 139 CPU-seconds (all threads), i.e.
+about 70 s of wall time on an idle 2-core CPU. The course target (92.0% in 60 s) is NOT met yet:
+more epochs and a wider net (e.g. ``widths=(24, 48, 96)``) should raise accuracy, at a cost of
+roughly 2 CPU-ms per training image per epoch for that width (1.2 ms for the default).
+"""
+from __future__ import annotations
+
+import math
+import time
+from typing import NamedTuple
+
+import numpy as np
+
+
+# --------------------------------------------------------------------------- updates (NumPy)
+def sgd_update(w, grad, lr: float):
+    """Plain SGD: ``w - lr * grad``."""
+    return w - lr * grad
+
+
+def momentum_update(w, grad, velocity, lr: float, momentum: float = 0.9):
+    """SGD with momentum in Keras' convention; returns ``(new_w, new_velocity)``.
+
+    ``v <- momentum * v - lr * grad`` and ``w <- w + v`` (``keras.optimizers.SGD(momentum=...)``).
+    """
+    velocity = momentum * velocity - lr * grad
+    return w + velocity, velocity
+
+
+# --------------------------------------------------------------------------- TensorFlow steps
+def train_step(model, optimizer, loss_fn, x, y):
+    """One step of the four-step recipe; returns the batch loss *before* the update.
+
+    1. forward pass ``model(x, training=True)``, 2. loss ``loss_fn(y, logits)`` (plus any
+    ``model.losses``), 3. backward pass ``tape.gradient``, 4. update ``optimizer.apply_gradients``.
+    Wrap it in ``tf.function`` for speed.
+    """
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        logits = model(x, training=True)
+        loss = loss_fn(y, logits)
+        if model.losses:
+            loss = loss + tf.add_n(model.losses)
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    return loss
+
+
+def accuracy(logits, labels) -> float:
+    """Fraction of rows whose arg-max equals the integer label."""
+    return float(np.mean(np.argmax(np.asarray(logits), axis=1) == np.asarray(labels)))
+
+
+def evaluate_accuracy(model, x, y, batch_size: int = 1000, flip_tta: bool = False) -> float:
+    """Test accuracy of a logits model on float images ``x`` (N, H, W, C); optionally flip-averaged."""
+    probs = predict_proba(model, x, batch_size, flip_tta)
+    return float(np.mean(probs.argmax(axis=1) == np.asarray(y)))
+
+
+def predict_proba(model, x, batch_size: int = 1000, flip_tta: bool = False) -> np.ndarray:
+    """Softmax probabilities; with ``flip_tta`` the average over the image and its mirror image."""
+    import tensorflow as tf
+
+    x = np.asarray(x, dtype=np.float32)
+    out = []
+    for start in range(0, len(x), batch_size):
+        batch = tf.constant(x[start: start + batch_size])
+        p = tf.nn.softmax(model(batch, training=False))
+        if flip_tta:
+            p = 0.5 * (p + tf.nn.softmax(model(tf.reverse(batch, axis=[2]), training=False)))
+        out.append(p.numpy())
+    return np.concatenate(out)
+
+
+# --------------------------------------------------------------------------- schedules
+def one_cycle_lr(step, total_steps: int, max_lr: float, warmup: float = 0.25,
+                 div: float = 20.0, final_div: float = 200.0):
+    """One-cycle learning rate at ``step`` (NumPy or TF scalar): linear warm-up, cosine decay.
+
+    Rises linearly from ``max_lr/div`` to ``max_lr`` over the first ``warmup`` fraction of
+    ``total_steps``, then follows a half cosine down to ``max_lr/final_div``.
+    """
+    import tensorflow as tf
+
+    step = tf.cast(step, tf.float32)
+    up = max(1.0, warmup * total_steps)
+    start, end = max_lr / div, max_lr / final_div
+    rising = start + (max_lr - start) * step / up
+    t = tf.clip_by_value((step - up) / max(1.0, total_steps - up), 0.0, 1.0)
+    falling = end + 0.5 * (max_lr - end) * (1.0 + tf.cos(math.pi * t))
+    return tf.where(step < up, rising, falling)
+
+
+def make_one_cycle(total_steps: int, max_lr: float, warmup: float = 0.25):
+    """A ``keras.optimizers.schedules.LearningRateSchedule`` wrapping :func:`one_cycle_lr`."""
+    import keras
+
+    class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
+        def __call__(self, step):
+            return one_cycle_lr(step, total_steps, max_lr, warmup)
+
+        def get_config(self):
+            return {"total_steps": total_steps, "max_lr": max_lr, "warmup": warmup}
+
+    return OneCycle()
+
+
+# --------------------------------------------------------------------------- augmentation
+def random_flip_shift(images, seed_pair, max_shift: int = 2):
+    """Batch augmentation: mirror half the images and shift each by up to ``max_shift`` pixels.
+
+    ``images`` (B, H, W, C) float; ``seed_pair`` a shape-(2,) int tensor for stateless RNG.
+    Shifting = zero-pad by ``max_shift`` then crop at a random offset per image (gathers).
+    """
+    import tensorflow as tf
+
+    b, h, w = tf.shape(images)[0], images.shape[1], images.shape[2]
+    seeds = tf.random.experimental.stateless_split(seed_pair, 3)
+    flip = tf.random.stateless_uniform([b], seeds[0]) < 0.5
+    images = tf.where(flip[:, None, None, None], tf.reverse(images, axis=[2]), images)
+    p = max_shift
+    padded = tf.pad(images, [[0, 0], [p, p], [p, p], [0, 0]])
+    dy = tf.random.stateless_uniform([b], seeds[1], 0, 2 * p + 1, dtype=tf.int32)
+    dx = tf.random.stateless_uniform([b], seeds[2], 0, 2 * p + 1, dtype=tf.int32)
+    rows = dy[:, None] + tf.range(h)[None, :]
+    cols = dx[:, None] + tf.range(w)[None, :]
+    out = tf.gather(padded, rows, axis=1, batch_dims=1)
+    return tf.gather(out, cols, axis=2, batch_dims=1)
+
+
+# --------------------------------------------------------------------------- the fast recipe
+class RecipeResult(NamedTuple):
+    """What :func:`train_fast_recipe` returns (unpacks as a 4-tuple ``model, history, test_acc, seconds``)."""
+
+    model: object
+    history: dict
+    test_acc: float
+    seconds: float
+    cpu_seconds: float = float("nan")
+
+
+def set_threads(threads: int) -> bool:
+    """Ask TensorFlow for ``threads`` intra- and inter-op threads; False if TF already started."""
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+        return True
+    except RuntimeError:
+        return False
+
+
+def train_fast_recipe(epochs: int = 2, threads: int | None = 2, seed: int = 0, batch_size: int = 256,
+                      max_lr: float = 0.3, widths=(16, 32, 64), blocks=(1, 1, 1), head: str = "flatten", label_smoothing: float = 0.1,
+                      weight_decay: float = 5e-4, augment: bool = True, flip_tta: bool = True,
+                      train_size: int | None = None, data=None, verbose: int = 0) -> RecipeResult:
+    """Train the fast-recipe CNN on Fashion-MNIST and measure it on the full 10k test set.
+
+    Args:
+        epochs: passes over the training set (the one-cycle schedule spans all of them).
+        threads: TF intra/inter-op threads (set only if TF has not started yet; None = leave).
+        seed: seeds Python/NumPy/TF/Keras (weights, shuffling, augmentation).
+        batch_size, max_lr, label_smoothing, weight_decay: optimisation knobs.
+        widths, blocks, head: the network (see :func:`cnncourse.models.fashion.fast_cnn`).
+        augment: random horizontal flips and +-2 px shifts during training.
+        flip_tta: average the softmax of each test image and its mirror image.
+        train_size: use only the first ``train_size`` training images (None = all 60,000).
+        data: optional ``((x_train, y_train), (x_test, y_test))`` uint8 arrays; default
+            :func:`cnncourse.data.load_fashion_mnist`.
+        verbose: Keras ``fit`` verbosity.
+
+    Returns:
+        RecipeResult ``(model, history, test_acc, seconds, cpu_seconds)``: the trained model,
+        ``history.history`` dict (loss, accuracy, lr per epoch), test accuracy in [0, 1],
+        wall-clock seconds of ``fit`` alone, and the process CPU seconds (all threads) of ``fit``.
+    """
+    if threads is not None:
+        set_threads(threads)
+    import keras
+    import tensorflow as tf
+
+    from cnncourse.data import load_fashion_mnist, prepare_images
+    from cnncourse.models.fashion import fast_cnn
+
+    keras.utils.set_random_seed(seed)
+    (xtr, ytr), (xte, yte) = data if data is not None else load_fashion_mnist()
+    if train_size is not None:
+        xtr, ytr = xtr[:train_size], ytr[:train_size]
+    xtr, xte = prepare_images(xtr), prepare_images(xte)
+    mean, std = float(xtr.mean()), float(xtr.std())
+    xtr, xte = (xtr - mean) / std, (xte - mean) / std
+    ytr_hot = np.eye(10, dtype=np.float32)[ytr]
+
+    steps_per_epoch = math.ceil(len(xtr) / batch_size)
+    ds = tf.data.Dataset.from_tensor_slices((xtr, ytr_hot)).shuffle(len(xtr), seed=seed)
+    ds = ds.batch(batch_size)
+    if augment:
+        counter = tf.data.Dataset.random(seed=seed).batch(2)
+        ds = tf.data.Dataset.zip((ds, counter)).map(
+            lambda batch, s: (random_flip_shift(batch[0], tf.cast(s, tf.int64) % (2**31)), batch[1]),
+            num_parallel_calls=tf.data.AUTOTUNE)
+    ds = ds.prefetch(tf.data.AUTOTUNE)
+
+    model = fast_cnn(widths=widths, blocks=blocks, head=head)
+    schedule = make_one_cycle(epochs * steps_per_epoch, max_lr)
+    optimizer = keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True, weight_decay=weight_decay)
+    model.compile(optimizer=optimizer,
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=label_smoothing),
+                  metrics=["accuracy"])
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    hist = model.fit(ds, epochs=epochs, verbose=verbose)
+    seconds, cpu_seconds = time.perf_counter() - wall0, time.process_time() - cpu0
+    test_acc = evaluate_accuracy(model, xte, yte, flip_tta=flip_tta)
+    return RecipeResult(model, dict(hist.history), test_acc, seconds, cpu_seconds)
