@@ -1,0 +1,36 @@
+import keras
+import numpy as np
+import pytest
+
+from cnncourse import tflite_utils
+from cnncourse.models.edge_cnn import edge_cnn, with_softmax
+
+
+@pytest.fixture(scope="module")
+def model():
+    keras.utils.set_random_seed(0)
+    return with_softmax(edge_cnn((4, 8), 16))
+
+
+def test_float_conversion_matches_keras(model):
+    x = np.random.default_rng(0).random((7, 28, 28, 1)).astype("float32")
+    runner = tflite_utils.TFLiteModel(tflite_utils.convert(model, "float"))
+    np.testing.assert_allclose(runner(x), model.predict(x, verbose=0), atol=1e-5)
+    assert runner.predict(x, batch_size=3).shape == (7, 10)
+    y = model.predict(x, verbose=0).argmax(1)
+    assert tflite_utils.accuracy(runner, x, y, batch_size=4) == 1.0
+    assert tflite_utils.latency_ms(runner, x, repeats=5, warmup=1) > 0
+
+
+def test_int8_is_smaller_has_int8_io_and_stays_close(model):
+    x = np.random.default_rng(1).random((50, 28, 28, 1)).astype("float32")
+    fb_float = tflite_utils.convert(model, "float")
+    fb_int8 = tflite_utils.convert(model, "int8", representative=x)
+    assert len(fb_int8) < 0.5 * len(fb_float)
+    runner = tflite_utils.TFLiteModel(fb_int8)
+    assert runner.interp.get_input_details()[0]["dtype"] == np.int8
+    np.testing.assert_allclose(runner(x[:5]), model.predict(x[:5], verbose=0), atol=0.05)
+    with pytest.raises(ValueError):
+        tflite_utils.convert(model, "int8")
+    with pytest.raises(ValueError):
+        tflite_utils.convert(model, "int4")
