@@ -51,7 +51,7 @@ def exercise(id: str, points: int = 1, title: str = ""):
                 raise CheckFailed(f"{FAIL} {id}: your code raised {type(exc).__name__}: {exc} "
                                   f"(line {where.lineno} of {where.name})") from None
             print(f"{PASS} {id} passed" + (f": {detail}" if detail else "") + f" [{points}/{points} points]")
-            return True
+            return None  # no Out[] value: the check cell shows only its one line
 
         run.exercise = Exercise(id, points, title or checker.__doc__ or id, run)
         REGISTRY[id] = run.exercise

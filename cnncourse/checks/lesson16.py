@@ -1,0 +1,47 @@
+"""Checkers for lesson 16 (CNNs vs classical ML): HOG features and a classifier evaluation helper."""
+from __future__ import annotations
+
+import numpy as np
+
+from cnncourse import classical
+from cnncourse.checks.expect import expect_close, expect_shape, expect_true
+from cnncourse.checks.registry import exercise
+
+
+@exercise("16.hog_features", points=2)
+def hog_features(student_fn):
+    """HOG features of a batch of 28x28 uint8 images"""
+    from cnncourse.data import load_mnist5k
+
+    x, _ = load_mnist5k()
+    rng = np.random.default_rng(16)
+    for n in (1, 5):
+        batch = x[rng.choice(len(x), n, replace=False)]
+        got = np.asarray(student_fn(batch.copy()))
+        want = classical.hog_features(batch)
+        expect_shape(got, want.shape, f"features of {n} image(s)")
+        expect_close(got, want, "HOG features", rtol=1e-4, atol=1e-5,
+                     hint="scale to [0, 1] first; use orientations=9, pixels_per_cell=(7, 7), "
+                          "cells_per_block=(2, 2), block_norm='L2-Hys'; one row per image")
+    return "HOG of 6 hidden MNIST digits matches (324 features each)"
+
+
+@exercise("16.evaluate_classifier", points=2)
+def evaluate_classifier(student_fn):
+    """fit on train, score on test, confusion matrix with true classes as rows"""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    rng = np.random.default_rng(160)
+    x_train, x_test = rng.standard_normal((60, 4)), rng.standard_normal((40, 4))
+    y_train = (x_train[:, 0] > 0).astype(int) + (x_train[:, 1] > 0.5)
+    y_test = (x_test[:, 0] > 0).astype(int) + (x_test[:, 1] > 0.5)
+    got = student_fn(KNeighborsClassifier(1), x_train, y_train, x_test, y_test)
+    want = classical.evaluate_classifier(KNeighborsClassifier(1), x_train, y_train, x_test, y_test)
+    expect_true(isinstance(got, dict) and {"accuracy", "confusion", "fit_seconds"} <= set(got),
+                "return a dict with keys 'accuracy', 'confusion' and 'fit_seconds'")
+    expect_close(got["accuracy"], want["accuracy"], "accuracy",
+                 hint="fit on the TRAINING set, predict the TEST set, accuracy = mean(pred == y_test)")
+    expect_close(got["confusion"], want["confusion"], "confusion matrix",
+                 hint="rows are the true classes, columns the predicted ones (sklearn.metrics.confusion_matrix(y_true, y_pred))")
+    expect_true(float(got["fit_seconds"]) >= 0, "fit_seconds must be the (non-negative) time fit() took")
+    return f"1-NN on a hidden split: accuracy {want['accuracy']:.3f} and confusion matrix match"
