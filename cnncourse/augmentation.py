@@ -1,0 +1,69 @@
+"""Data augmentation: label-preserving random transformations with Keras preprocessing layers,
+a NumPy random shift, and a grid of augmented samples."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def shift_image(image, dy: int, dx: int) -> np.ndarray:
+    """Shift ``image`` (H, W) or (H, W, C) by ``dy`` rows down and ``dx`` columns right, filling with zeros."""
+    image = np.asarray(image)
+    out = np.zeros_like(image)
+    h, w = image.shape[:2]
+    if abs(dy) >= h or abs(dx) >= w:
+        return out
+    src_y, dst_y = slice(max(0, -dy), h - max(0, dy)), slice(max(0, dy), h - max(0, -dy))
+    src_x, dst_x = slice(max(0, -dx), w - max(0, dx)), slice(max(0, dx), w - max(0, -dx))
+    out[dst_y, dst_x] = image[src_y, src_x]
+    return out
+
+
+def random_translate(image, max_shift: int, rng: np.random.Generator) -> np.ndarray:
+    """Shift by integers dy, dx drawn uniformly from [-max_shift, max_shift], zero fill."""
+    dy, dx = rng.integers(-max_shift, max_shift + 1, size=2)
+    return shift_image(image, int(dy), int(dx))
+
+
+def clothing_augmenter(translate: float = 0.1, rotate: float = 0.03, zoom: float = 0.1,
+                       contrast: float = 0.0, noise: float = 0.0, seed: int = 0):
+    """Augmentations that keep a clothing (or digit) label: horizontal flip only, small shifts,
+    small rotations (``rotate`` is a fraction of a full turn) and zoom; optional contrast and
+    Gaussian noise. Active only in training mode: at inference it is the identity."""
+    import keras
+    from keras import layers
+
+    stack = [layers.RandomFlip("horizontal", seed=seed),
+             layers.RandomTranslation(translate, translate, fill_mode="constant", seed=seed + 1),
+             layers.RandomRotation(rotate, fill_mode="constant", seed=seed + 2),
+             layers.RandomZoom(zoom, fill_mode="constant", seed=seed + 3)]
+    if contrast:
+        stack.append(layers.RandomContrast(contrast, seed=seed + 4))
+    if noise:
+        stack.append(layers.GaussianNoise(noise, seed=seed + 5))
+    return keras.Sequential(stack, name="augment")
+
+
+def augmented_samples(augmenter, image, n: int = 8) -> np.ndarray:
+    """``n`` augmented copies of one image (H, W, C float), calling the augmenter in training mode."""
+    batch = np.repeat(np.asarray(image, dtype=np.float32)[None], n, axis=0)
+    return np.asarray(augmenter(batch, training=True))
+
+
+def show_grid(rows, titles=None, cmap="gray", size: float = 1.1, vmin=None, vmax=None):
+    """Plot a list of image batches, one row each, with an optional title per row; returns the figure."""
+    import matplotlib.pyplot as plt
+
+    n_rows, n_cols = len(rows), max(len(r) for r in rows)
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(size * n_cols, size * n_rows + 0.2), squeeze=False)
+    for r, batch in enumerate(rows):
+        for c in range(n_cols):
+            ax = axes[r, c]
+            ax.axis("off")
+            if c < len(batch):
+                img = np.asarray(batch[c])
+                img = img[..., 0] if img.ndim == 3 and img.shape[-1] == 1 else img
+                ax.imshow(img, cmap=cmap if img.ndim == 2 else None, vmin=vmin, vmax=vmax)
+        if titles:
+            axes[r, 0].set_title(titles[r], fontsize=8, loc="left")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,108 @@
+"""Checkers for lesson 08: regularisation and overfitting."""
+from __future__ import annotations
+
+import numpy as np
+
+from cnncourse.checks.expect import expect_close, expect_shape, expect_true
+from cnncourse.checks.registry import exercise
+
+
+def _hidden_models():
+    import keras
+    from keras import layers
+
+    keras.utils.set_random_seed(7)
+    a_in = keras.Input((8, 8, 2))
+    h = layers.Conv2D(4, 3, kernel_regularizer=keras.regularizers.L2(0.01))(a_in)
+    h = layers.Flatten()(h)
+    h = layers.Dense(5, kernel_regularizer=keras.regularizers.L2(0.003), bias_regularizer=None)(h)
+    h = layers.Dense(3)(h)  # no penalty
+    m1 = keras.Model(a_in, h)
+    b_in = keras.Input((10,))
+    g = layers.Dense(7, kernel_regularizer=keras.regularizers.L2(0.5))(b_in)
+    g = layers.Dropout(0.3)(g)
+    g = layers.Dense(2, kernel_regularizer=keras.regularizers.L2(1e-4))(g)
+    m2 = keras.Model(b_in, g)
+    for m in (m1, m2):  # make kernels non-trivial and distinct
+        for layer in m.layers:
+            if hasattr(layer, "kernel"):
+                layer.kernel.assign(layer.kernel.numpy() * 3.0 + 0.1)
+    return [m1, m2]
+
+
+@exercise("08.l2_penalty", points=2)
+def l2_penalty(student_fn):
+    """L2 weight penalty of a model, as Keras adds it to the loss"""
+    import keras
+
+    for i, model in enumerate(_hidden_models()):
+        model(np.zeros((1,) + tuple(model.input_shape[1:]), dtype="float32"))
+        expected = float(sum(float(v) for v in model.losses))
+        got = student_fn(model)
+        expect_close(got, expected, f"penalty of hidden model {i + 1}",
+                     hint="sum over layers with a kernel_regularizer of reg.l2 * sum(kernel**2); "
+                          "layers without a regularizer add nothing, biases are not penalised",
+                     rtol=1e-4)
+    return "matches sum(model.losses) on 2 hidden models (conv + dense, some layers unpenalised)"
+
+
+@exercise("08.dropout_forward", points=2)
+def dropout_forward(student_fn):
+    """Inverted dropout in NumPy"""
+    x = np.random.default_rng(3).normal(2.0, 1.0, size=(400, 250))
+    for rate in (0.2, 0.5, 0.8):
+        out = np.asarray(student_fn(x, rate, np.random.default_rng(1), training=True), dtype=float)
+        expect_shape(out, x.shape, f"training output (rate={rate})")
+        dropped = np.mean(out == 0)
+        expect_true(abs(dropped - rate) < 0.02,
+                    f"rate={rate}: {dropped:.3f} of the units are zero, expected about {rate}")
+        kept = out != 0
+        expect_close(out[kept], x[kept] / (1 - rate), f"kept units (rate={rate})",
+                     hint="inverted dropout scales the survivors by 1 / (1 - rate)")
+        expect_true(abs(out.mean() / x.mean() - 1) < 0.03,
+                    f"rate={rate}: the mean changed from {x.mean():.3f} to {out.mean():.3f}; "
+                    "the expectation must be preserved")
+        again = np.asarray(student_fn(x, rate, np.random.default_rng(2), training=True))
+        expect_true(not np.array_equal(again == 0, out == 0),
+                    "the mask is the same for two different generators: draw it from `rng`")
+    for rate in (0.0, 0.5):
+        out = np.asarray(student_fn(x, rate, np.random.default_rng(1), training=False), dtype=float)
+        expect_close(out, x, f"inference output (rate={rate})",
+                     hint="at inference (training=False) inverted dropout is the identity: no mask, no scaling")
+    return "drop rate, scaling, preserved mean and identity at inference all hold"
+
+
+def _keras_early_stopping(val_losses, patience, min_delta):
+    import keras
+
+    class _Fake:
+        stop_training = False
+
+    cb = keras.callbacks.EarlyStopping(monitor="val_loss", mode="min", patience=patience, min_delta=min_delta, verbose=0)
+    model = _Fake()
+    cb._model = model  # the callback only reads/writes stop_training here
+    cb.on_train_begin()
+    for epoch, value in enumerate(val_losses):
+        cb.on_epoch_end(epoch, {"val_loss": float(value)})
+        if model.stop_training:
+            return epoch, int(cb.best_epoch)
+    return len(val_losses) - 1, int(cb.best_epoch)
+
+
+@exercise("08.early_stopping_epoch", points=1)
+def early_stopping_epoch(student_fn):
+    """Where keras EarlyStopping stops"""
+    rng = np.random.default_rng(5)
+    cases = [([1.0, 0.8, 0.7, 0.72, 0.71, 0.73, 0.9], 2, 0.0), ([1.0, 0.9, 0.8, 0.7], 3, 0.0),
+             ([0.5, 0.49, 0.485, 0.6, 0.7], 1, 0.02)]
+    for _ in range(5):
+        curve = list(np.round(1.0 / np.arange(1, 16) + 0.02 * np.arange(15) + rng.normal(0, 0.03, 15), 4))
+        cases.append((curve, int(rng.integers(1, 5)), float(rng.choice([0.0, 0.01]))))
+    for curve, patience, min_delta in cases:
+        expected = _keras_early_stopping(curve, patience, min_delta)
+        got = tuple(int(v) for v in student_fn(curve, patience, min_delta))
+        expect_true(got == expected,
+                    f"curve {curve}, patience={patience}, min_delta={min_delta}: got (stopped, best) = {got}, "
+                    f"keras gives {expected}. Hint: an epoch improves only if val_loss < best - min_delta; "
+                    "stop when `patience` epochs in a row did not improve")
+    return f"{len(cases)} hidden curves stop where keras EarlyStopping stops"

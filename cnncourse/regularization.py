@@ -1,0 +1,96 @@
+"""Regularisation tools: a configurable small CNN, the L2 penalty Keras adds to the loss,
+inverted dropout in NumPy, when early stopping stops, and the train/validation gap."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def small_cnn(filters=(16, 32), dense: int = 128, dropout: float = 0.0, l2: float = 0.0, l1: float = 0.0,
+              batchnorm: bool = False, input_shape=(28, 28, 1), num_classes: int = 10, name: str = "cnn"):
+    """Conv-pool blocks then one hidden Dense layer and a logits layer (functional model).
+
+    ``dropout`` is applied after the flatten and after the hidden Dense layer; ``l2``/``l1``
+    penalise every conv and dense kernel; ``batchnorm`` inserts BatchNormalization before each
+    ReLU. Narrow ``filters``/``dense`` give a smaller model.
+    """
+    import keras
+    from keras import layers
+
+    reg = keras.regularizers.L1L2(l1=l1, l2=l2) if (l1 or l2) else None
+    inputs = keras.Input(input_shape)
+    h = inputs
+    for f in filters:
+        h = layers.Conv2D(f, 3, use_bias=not batchnorm, kernel_regularizer=reg)(h)
+        if batchnorm:
+            h = layers.BatchNormalization()(h)
+        h = layers.Activation("relu")(h)
+        h = layers.MaxPooling2D()(h)
+    h = layers.Flatten()(h)
+    if dropout:
+        h = layers.Dropout(dropout)(h)
+    h = layers.Dense(dense, use_bias=not batchnorm, kernel_regularizer=reg)(h)
+    if batchnorm:
+        h = layers.BatchNormalization()(h)
+    h = layers.Activation("relu")(h)
+    if dropout:
+        h = layers.Dropout(dropout)(h)
+    outputs = layers.Dense(num_classes, kernel_regularizer=reg)(h)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def compile_classifier(model, learning_rate: float = 1e-3):
+    """Adam + sparse cross-entropy on logits + accuracy; returns the model."""
+    import keras
+
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    return model
+
+
+def l2_penalty(model) -> float:
+    """The L2 term Keras adds to the loss: sum over layers of ``l2 * sum(kernel**2)``
+    for every layer whose ``kernel_regularizer`` has an ``l2`` factor (L1 parts are ignored)."""
+    total = 0.0
+    for layer in model.layers:
+        reg = getattr(layer, "kernel_regularizer", None)
+        factor = getattr(reg, "l2", 0.0) if reg is not None else 0.0
+        if factor:
+            total += float(factor) * float(np.sum(np.square(layer.kernel.numpy())))
+    return total
+
+
+def dropout_forward(x, rate: float, rng: np.random.Generator, training: bool = True) -> np.ndarray:
+    """Inverted dropout: in training zero each unit with probability ``rate`` and scale the
+    survivors by ``1 / (1 - rate)`` so the expectation is unchanged; at inference, identity."""
+    x = np.asarray(x, dtype=float)
+    if not training or rate == 0:
+        return x.copy()
+    if not 0 <= rate < 1:
+        raise ValueError("rate must be in [0, 1)")
+    keep = rng.random(x.shape) >= rate
+    return np.where(keep, x / (1.0 - rate), 0.0)
+
+
+def early_stopping_epoch(val_losses, patience: int, min_delta: float = 0.0) -> tuple[int, int]:
+    """Where Keras' ``EarlyStopping(monitor='val_loss', patience, min_delta)`` stops.
+
+    Returns ``(stopped_epoch, best_epoch)``, 0-based: training runs epochs 0..stopped_epoch
+    (the last epoch if it never stops) and ``restore_best_weights`` returns to ``best_epoch``.
+    An epoch improves when its loss is below the best so far minus ``min_delta``.
+    """
+    best, best_epoch, wait = np.inf, 0, 0
+    for epoch, value in enumerate(val_losses):
+        if value < best - min_delta:
+            best, best_epoch, wait = value, epoch, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch, best_epoch
+    return len(val_losses) - 1, best_epoch
+
+
+def accuracy_gap(model, x_train, y_train, x_val, y_val) -> dict[str, float]:
+    """Train and validation accuracy measured in inference mode (no dropout), and their gap."""
+    train = float(model.evaluate(x_train, y_train, verbose=0, return_dict=True)["accuracy"])
+    val = float(model.evaluate(x_val, y_val, verbose=0, return_dict=True)["accuracy"])
+    return {"train_acc": train, "val_acc": val, "gap": train - val}

@@ -1,0 +1,41 @@
+import keras
+import numpy as np
+
+from cnncourse.augmentation import augmented_samples, clothing_augmenter, random_translate, shift_image, show_grid
+
+
+def test_shift_image_moves_and_zero_fills():
+    img = np.arange(1, 26).reshape(5, 5)
+    out = shift_image(img, 1, -2)
+    assert out[0].sum() == 0 and np.all(out[:, 3:] == 0)
+    assert np.array_equal(out[1:, :3], img[:4, 2:])
+    assert np.array_equal(shift_image(img, 0, 0), img)
+    assert shift_image(img, 5, 0).sum() == 0
+    rgb = np.ones((4, 4, 3))
+    assert shift_image(rgb, -1, 1).shape == (4, 4, 3)
+
+
+def test_random_translate_range():
+    img = np.ones((10, 10))
+    rng = np.random.default_rng(0)
+    zeros = [int((random_translate(img, 2, rng) == 0).sum()) for _ in range(50)]
+    assert max(zeros) <= 2 * 10 + 2 * 10 - 4 and min(zeros) >= 0 and len(set(zeros)) > 3
+
+
+def test_clothing_augmenter_identity_at_inference_and_label_preserving():
+    aug = clothing_augmenter(contrast=0.2, noise=0.05)
+    names = [type(l).__name__ for l in aug.layers]
+    assert names == ["RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom", "RandomContrast", "GaussianNoise"]
+    assert aug.layers[0].mode == "horizontal"
+    x = np.random.default_rng(0).uniform(size=(4, 28, 28, 1)).astype("float32")
+    assert np.allclose(aug(x, training=False), x)
+    samples = augmented_samples(aug, x[0], n=3)
+    assert samples.shape == (3, 28, 28, 1) and not np.allclose(samples[0], samples[1])
+
+
+def test_show_grid_returns_figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = show_grid([np.zeros((3, 8, 8, 1)), np.zeros((2, 8, 8, 3))], titles=["a", "b"])
+    assert len(fig.axes) == 6

@@ -1,0 +1,58 @@
+import keras
+import numpy as np
+import pytest
+
+from cnncourse.regularization import (accuracy_gap, compile_classifier, dropout_forward, early_stopping_epoch,
+                                      l2_penalty, small_cnn)
+
+
+def test_small_cnn_parameter_count():
+    m = small_cnn(filters=(4, 8), dense=16)
+    # conv 3x3x1x4+4, conv 3x3x4x8+8, flatten 5*5*8=200 -> dense 16, dense 10
+    expected = (9 * 4 + 4) + (9 * 4 * 8 + 8) + (200 * 16 + 16) + (16 * 10 + 10)
+    assert m.count_params() == expected
+    bn = small_cnn(filters=(4, 8), dense=16, batchnorm=True, dropout=0.5)
+    kinds = [type(l).__name__ for l in bn.layers]
+    assert kinds.count("BatchNormalization") == 3 and kinds.count("Dropout") == 2
+
+
+def test_l2_penalty_matches_keras_losses():
+    keras.utils.set_random_seed(0)
+    m = small_cnn(filters=(4, 8), dense=16, l2=1e-3)
+    m(np.zeros((1, 28, 28, 1), "float32"))
+    assert l2_penalty(m) == pytest.approx(float(sum(m.losses)), rel=1e-5)
+    assert l2_penalty(small_cnn(filters=(4, 8), dense=16)) == 0.0
+
+
+def test_dropout_forward_inverted():
+    x = np.ones((200, 200))
+    out = dropout_forward(x, 0.25, np.random.default_rng(0))
+    assert abs(np.mean(out == 0) - 0.25) < 0.01
+    assert np.allclose(out[out != 0], 1 / 0.75)
+    assert np.array_equal(dropout_forward(x, 0.25, np.random.default_rng(0), training=False), x)
+
+
+def test_early_stopping_epoch_matches_keras_fit():
+    keras.utils.set_random_seed(0)
+    losses = [1.0, 0.8, 0.85, 0.9, 0.7, 0.75, 0.76, 0.77, 0.6]
+
+    class Feed(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            logs["val_loss"] = losses[epoch]
+
+    inp = keras.Input((2,))
+    model = keras.Model(inp, keras.layers.Dense(1)(inp))
+    model.compile("sgd", "mse")
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=2)
+    h = model.fit(np.zeros((4, 2)), np.zeros((4, 1)), epochs=len(losses), verbose=0, callbacks=[Feed(), stop])
+    assert early_stopping_epoch(losses, 2) == (len(h.history["loss"]) - 1, stop.best_epoch)
+    assert early_stopping_epoch(losses, 10) == (8, 8)
+
+
+def test_accuracy_gap():
+    keras.utils.set_random_seed(0)
+    m = compile_classifier(small_cnn(filters=(2, 2), dense=4))
+    x = np.random.default_rng(0).uniform(size=(20, 28, 28, 1)).astype("float32")
+    y = np.arange(20) % 10
+    g = accuracy_gap(m, x, y, x, y)
+    assert g["gap"] == pytest.approx(0.0) and 0 <= g["train_acc"] <= 1
