@@ -1,0 +1,100 @@
+"""Transfer-learning helpers: a tiny real-texture task, freezing, heads, scratch baselines, step timing."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+#: grayscale 512x512 texture photos bundled with scikit-image (no download)
+TEXTURES = ("brick", "grass", "gravel", "moon")
+
+
+def texture_crops(n_per_class: int, split: str = "train", size: int = 128, seed: int = 0):
+    """Random square crops (64..160 px, random flips) of skimage's texture photos, resized to ``size``.
+
+    ``split="train"`` crops from the top half of each photo and ``"test"`` from the bottom half,
+    so no test pixel was seen in training. Returns ``x`` float32 (N, size, size, 3) in 0..255
+    (gray repeated on 3 channels) and ``y`` int64 labels indexing :data:`TEXTURES`.
+    """
+    import skimage.data
+    import tensorflow as tf
+
+    if split not in ("train", "test"):
+        raise ValueError("split must be 'train' or 'test'")
+    rng = np.random.default_rng(seed + (0 if split == "train" else 1))
+    xs, ys = [], []
+    for label, name in enumerate(TEXTURES):
+        img = getattr(skimage.data, name)()
+        half = img.shape[0] // 2
+        rows = (0, half) if split == "train" else (half, img.shape[0])
+        for _ in range(n_per_class):
+            s = int(rng.integers(64, 161))
+            top = int(rng.integers(rows[0], rows[1] - s + 1))
+            left = int(rng.integers(0, img.shape[1] - s + 1))
+            crop = img[top:top + s, left:left + s]
+            if rng.random() < 0.5:
+                crop = crop[:, ::-1]
+            xs.append(tf.image.resize(crop[..., None].astype(np.float32), (size, size), antialias=True).numpy())
+            ys.append(label)
+    x = np.repeat(np.stack(xs), 3, axis=-1).astype(np.float32)
+    return x, np.asarray(ys, dtype=np.int64)
+
+
+def count_params(weights) -> int:
+    """Number of scalars in a list of weights/variables (e.g. ``model.trainable_weights``)."""
+    return int(sum(np.prod(w.shape) for w in weights))
+
+
+def freeze_all_but_top(model, n_blocks: int) -> None:
+    """Reference for exercise 12.freeze_base: train only the top ``n_blocks`` blocks of an EfficientNet-Lite0.
+
+    Blocks are counted from the top with :func:`~cnncourse.models.efficientnet_lite.block_index`: the
+    head (index 16, with the classifier if present) is the first, then MBConv blocks 15, 14, ...
+    ``n_blocks=0`` freezes everything (pure feature extraction); layers without a block stay frozen.
+    """
+    from cnncourse.models.efficientnet_lite import NUM_BLOCKS, block_index
+
+    model.trainable = True
+    for layer in model.layers:
+        index = block_index(layer.name)
+        layer.trainable = index is not None and index > NUM_BLOCKS - n_blocks
+
+
+def classifier_on(base, num_classes: int, dropout: float = 0.2, name: str = "transfer"):
+    """``base`` (a feature extractor, run in inference mode so batch-norm statistics stay put)
+    followed by global average pooling, dropout and a softmax layer."""
+    import keras
+
+    inputs = keras.Input(base.input_shape[1:])
+    x = base(inputs, training=False)
+    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    x = keras.layers.Dropout(dropout, name="dropout")(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", name="classifier")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def small_cnn(input_shape, num_classes: int, filters=(16, 32, 64), flatten: bool = False, name: str = "scratch_cnn"):
+    """A small from-scratch CNN baseline (rescales 0..255 inputs itself): conv-relu-pool blocks, then
+    global average pooling (default) or, with ``flatten``, a flattened map (keeps where features are)."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(input_shape)
+    x = layers.Rescaling(1.0 / 255)(inputs)
+    for i, f in enumerate(filters):
+        x = layers.Conv2D(f, 3, padding="same", activation="relu", name=f"conv{i + 1}")(x)
+        x = layers.MaxPooling2D(name=f"pool{i + 1}")(x)
+    x = layers.Flatten(name="flatten")(x) if flatten else layers.GlobalAveragePooling2D(name="gap")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="classifier")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def train_step_seconds(model, x, y, steps: int = 3) -> float:
+    """Median wall time of one ``train_on_batch`` on ``(x, y)`` after a warm-up step (compiled model)."""
+    model.train_on_batch(x, y)
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        model.train_on_batch(x, y)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
