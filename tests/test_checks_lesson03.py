@@ -15,7 +15,7 @@ def ref_backward(x, dout, size=2, stride=None):
 
 
 def test_forward_accepts_reference():
-    assert checks.max_pool_forward(ref_forward)
+    checks.max_pool_forward(ref_forward)
 
 
 def test_forward_rejects_average_and_not_done():
@@ -29,7 +29,7 @@ def test_forward_rejects_average_and_not_done():
 
 
 def test_backward_accepts_reference():
-    assert checks.max_pool_backward(ref_backward)
+    checks.max_pool_backward(ref_backward)
 
 
 def test_backward_rejects_overwriting_instead_of_accumulating():
