@@ -33,7 +33,6 @@ def _hidden_models():
 @exercise("08.l2_penalty", points=2)
 def l2_penalty(student_fn):
     """L2 weight penalty of a model, as Keras adds it to the loss"""
-    import keras
 
     for i, model in enumerate(_hidden_models()):
         model(np.zeros((1,) + tuple(model.input_shape[1:]), dtype="float32"))
