@@ -171,8 +171,28 @@ def strip_stderr(nb) -> int:
             kept = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
             removed += len(cell.outputs) - len(kept)
             cell.outputs = kept
-            cell.metadata.pop("execution", None)
     return removed
+
+
+def cell_seconds(nb) -> list[tuple[float, int, str]]:
+    """``(seconds, cell index, first line)`` per executed code cell, slowest first, from nbclient's timing."""
+    import datetime as dt
+
+    rows = []
+    for index, cell in enumerate(nb.cells):
+        timing = cell.get("metadata", {}).get("execution", {})
+        start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        if cell.cell_type == "code" and start and end:
+            seconds = (dt.datetime.fromisoformat(end.replace("Z", "+00:00"))
+                       - dt.datetime.fromisoformat(start.replace("Z", "+00:00"))).total_seconds()
+            rows.append((seconds, index, cell.source.strip().splitlines()[0][:70] if cell.source.strip() else ""))
+    return sorted(rows, reverse=True)
+
+
+def drop_timing(nb) -> None:
+    """Remove nbclient's per-cell timestamps, which would make every stored notebook differ."""
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop("execution", None)
 
 
 def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
@@ -200,8 +220,11 @@ def build_command(check: bool = False) -> None:
     typer.echo("lessons/ is up to date with solutions/" if check else f"built {len(solution_paths())} lessons")
 
 
-def execute_command(notebooks: list[Path], timeout: int = 600) -> None:
-    """Execute solution notebooks in place (storing outputs, no stderr), then rebuild lessons/."""
+def execute_command(notebooks: list[Path], timeout: int = 600, profile: int = 0, dry_run: bool = False) -> None:
+    """Execute solution notebooks in place (storing outputs, no stderr), then rebuild lessons/.
+
+    ``--profile N`` also prints the N slowest cells; ``--dry-run`` writes nothing (timing only).
+    """
     import time
 
     import typer
@@ -209,7 +232,13 @@ def execute_command(notebooks: list[Path], timeout: int = 600) -> None:
     for path in notebooks:
         start = time.perf_counter()
         nb = execute(path, timeout=timeout)
-        Path(path).write_text(dumps(nb))
         typer.echo(f"{path}: executed in {time.perf_counter() - start:.1f} s")
+        for seconds, index, first_line in cell_seconds(nb)[:profile]:
+            typer.echo(f"  {seconds:6.1f} s  cell {index:3d}  {first_line}")
+        drop_timing(nb)
+        if not dry_run:
+            Path(path).write_text(dumps(nb))
+    if dry_run:
+        return
     for line in build():
         typer.echo(line, err=True)

@@ -103,3 +103,17 @@ def test_strip_stderr_removes_only_stderr():
         v4.new_output("stream", name="stdout", text="1\n")])])
     assert nbs.strip_stderr(nb) == 1
     assert [o.name for o in nb.cells[0].outputs] == ["stdout"]
+
+
+def test_cell_seconds_ranks_cells_by_nbclient_timing_and_drop_timing_removes_it():
+    v4 = nbformat.v4
+    stamp = lambda a, b: {"execution": {"iopub.execute_input": a, "shell.execute_reply": b}}  # noqa: E731
+    nb = v4.new_notebook(cells=[
+        v4.new_code_cell("fast()", metadata=stamp("2026-01-01T00:00:00.000Z", "2026-01-01T00:00:01.500Z")),
+        v4.new_markdown_cell("text"),
+        v4.new_code_cell("slow()\nmore()", metadata=stamp("2026-01-01T00:00:02Z", "2026-01-01T00:01:02Z")),
+        v4.new_code_cell("never_ran()"),
+    ])
+    assert nbs.cell_seconds(nb) == [(60.0, 2, "slow()"), (1.5, 0, "fast()")]
+    nbs.drop_timing(nb)
+    assert nbs.cell_seconds(nb) == [] and all("execution" not in c.metadata for c in nb.cells)
