@@ -40,3 +40,15 @@ def test_ids_are_unique_and_every_lesson_checker_is_reachable_by_name():
         assert getattr(checks, ex.checker.__name__) is ex.checker
     with pytest.raises(KeyError, match="no checker"):
         checks.run("00.nothing")
+
+
+def test_loading_every_checker_does_not_import_tensorflow():
+    """The grader reads exercise points from the registry in its own process; importing TensorFlow
+    there would add seconds to every grade (checkers import heavy modules inside the check)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from cnncourse.checks import REGISTRY; assert len(REGISTRY) > 30; "
+            "print(sorted(m for m in ('tensorflow', 'keras', 'torch') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
