@@ -8,8 +8,9 @@ other hand, grows with the output's area: one MAC per weight per output position
 from __future__ import annotations
 
 
-def _pair(k):
-    return (k, k) if isinstance(k, int) else tuple(k)
+def _pair(value):
+    """``3 -> (3, 3)``; a tuple or list is kept as a tuple."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
 
 
 def dense_params(n_in: int, n_out: int, use_bias: bool = True) -> int:
@@ -37,20 +38,14 @@ def conv2d_macs(out_hw, kernel_size, c_in: int, c_out: int) -> int:
 def layer_table(model):
     """A pandas DataFrame with one row per layer (input layers left out): name, type, output shape, parameters, MACs.
 
-    MACs are counted for Conv2D and Dense layers (the others do no multiply-adds worth counting).
+    MACs are counted by :func:`cnncourse.flops.layer_macs` (convolutions and Dense layers; the
+    others do no multiply-adds worth counting).
     """
     import pandas as pd
 
-    rows = []
-    for layer in model.layers:
-        if type(layer).__name__ == "InputLayer":
-            continue
-        out_shape = tuple(layer.output.shape[1:])
-        macs = 0
-        if type(layer).__name__ == "Conv2D":
-            macs = conv2d_macs(out_shape[:2], layer.kernel_size, layer.kernel.shape[2], layer.filters)
-        elif type(layer).__name__ == "Dense":
-            macs = dense_macs(layer.kernel.shape[0], layer.units)
-        rows.append({"layer": layer.name, "type": type(layer).__name__, "output shape": out_shape,
-                     "params": layer.count_params(), "MACs": macs})
+    from cnncourse.flops import layer_macs
+
+    rows = [{"layer": layer.name, "type": type(layer).__name__, "output shape": tuple(layer.output.shape[1:]),
+             "params": layer.count_params(), "MACs": layer_macs(layer)}
+            for layer in model.layers if type(layer).__name__ != "InputLayer"]
     return pd.DataFrame(rows)

@@ -7,9 +7,9 @@ activations, pooling and batch norm are ignored: they are tiny next to the produ
 """
 from __future__ import annotations
 
+from cnncourse import costs
 
-def _pair(value):
-    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+_pair = costs._pair
 
 
 def conv_output_size(size: int, kernel: int, stride: int = 1, padding: str = "valid") -> int:
@@ -23,8 +23,7 @@ def conv_output_size(size: int, kernel: int, stride: int = 1, padding: str = "va
 
 def conv_params(kernel, c_in: int, c_out: int, use_bias: bool = True) -> int:
     """Parameters of a standard Conv2D: ``k_h * k_w * c_in * c_out`` weights (+ ``c_out`` biases)."""
-    kh, kw = _pair(kernel)
-    return kh * kw * c_in * c_out + (c_out if use_bias else 0)
+    return costs.conv2d_params(kernel, c_in, c_out, use_bias)
 
 
 def separable_params(kernel, c_in: int, c_out: int, depth_multiplier: int = 1, use_bias: bool = True) -> int:
@@ -38,7 +37,7 @@ def conv_macs(input_hw, c_in: int, c_out: int, kernel, stride=1, padding: str = 
     """MACs of a standard Conv2D on an ``input_hw = (H, W)`` input: ``H_out * W_out * k_h * k_w * c_in * c_out``."""
     (h, w), (kh, kw), (sh, sw) = _pair(input_hw), _pair(kernel), _pair(stride)
     h_out, w_out = conv_output_size(h, kh, sh, padding), conv_output_size(w, kw, sw, padding)
-    return h_out * w_out * kh * kw * c_in * c_out
+    return costs.conv2d_macs((h_out, w_out), (kh, kw), c_in, c_out)
 
 
 def separable_macs(input_hw, c_in: int, c_out: int, kernel, stride=1, padding: str = "same",
@@ -70,15 +69,13 @@ def layer_macs(layer) -> int:
         return depthwise
     if isinstance(layer, keras.layers.Conv2D):
         out = _shape(layer.output)
-        kh, kw = layer.kernel_size
-        c_in = _shape(layer.input)[-1] // layer.groups
-        return out[1] * out[2] * kh * kw * c_in * out[-1]
+        return costs.conv2d_macs(out[1:3], layer.kernel_size, _shape(layer.input)[-1] // layer.groups, out[-1])
     if isinstance(layer, keras.layers.Dense):
         in_shape, out = _shape(layer.input), _shape(layer.output)
         positions = 1
         for dim in in_shape[1:-1]:
             positions *= dim
-        return positions * in_shape[-1] * out[-1]
+        return positions * costs.dense_macs(in_shape[-1], out[-1])
     return 0
 
 

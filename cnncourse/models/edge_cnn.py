@@ -39,20 +39,12 @@ def with_softmax(model: keras.Model, name: str | None = None) -> keras.Model:
 
 
 def count_flops(model: keras.Model) -> int:
-    """Multiply-accumulates of one forward pass (Conv2D and Dense layers; batch size 1).
+    """Multiply-accumulates of one forward pass (batch size 1), by :func:`cnncourse.flops.model_macs`.
 
-    Conv2D: H_out * W_out * k_h * k_w * C_in * C_out; Dense: n_in * n_out.
-    Needs a model with known spatial sizes.
+    Needs a model with known spatial sizes; refuses attention layers, which it would not count.
     """
-    total = 0
-    for layer in model.layers:
-        if isinstance(layer, layers.Conv2D):
-            _, h, w, c_out = layer.output.shape
-            kh, kw, c_in, _ = layer.kernel.shape
-            total += int(h) * int(w) * kh * kw * c_in * c_out
-        elif isinstance(layer, layers.Dense):
-            n_in, n_out = layer.kernel.shape
-            total += int(n_in) * int(n_out)
-        elif isinstance(layer, layers.MultiHeadAttention):
-            raise ValueError("count_flops does not count attention layers")
-    return total
+    from cnncourse.flops import model_macs
+
+    if any(isinstance(layer, layers.MultiHeadAttention) for layer in model.layers):
+        raise ValueError("count_flops does not count attention layers")
+    return model_macs(model)
