@@ -4,19 +4,30 @@ The course's **fast recipe** (:func:`train_fast_recipe`) trains :func:`cnncourse
 on the full Fashion-MNIST training set and reports test accuracy on the 10k test images::
 
     from cnncourse.training import train_fast_recipe
-    result = train_fast_recipe(epochs=2, threads=2, seed=0)
+    result = train_fast_recipe(epochs=3, threads=2, seed=0)
     model, history, test_acc, seconds = result          # a NamedTuple; also result.cpu_seconds
 
-Ingredients: batch norm, a one-cycle learning-rate schedule (SGD with Nesterov momentum),
-label smoothing, light augmentation (random flips and +-2 pixel shifts, done per batch in
-``tf.data``), large batches, float32, an in-memory ``tf.data`` pipeline with prefetch, and
-test-time flip averaging.
+Ingredients: a space-to-depth stem (the first convolution runs on a 14x14x4 grid, which a CPU
+computes about twice as fast as a 28x28x1 one), batch norm, a one-cycle learning-rate schedule
+(SGD with Nesterov momentum), label smoothing, batches of 128 and an in-memory ``tf.data``
+pipeline. Augmentation (random flips and +-2 pixel shifts) and test-time flip averaging are
+options, off by default: at a 3-epoch budget the network underfits, and they cost accuracy.
 
-Measured (2026-11-23, shared 2-core machine, defaults = 2 epochs, widths (16, 32, 64)):
-89.2% test accuracy with flip averaging; ``fit`` used 139 CPU-seconds (all threads), i.e.
-about 70 s of wall time on an idle 2-core CPU. The course target (92.0% in 60 s) is NOT met yet:
-more epochs and a wider net (e.g. ``widths=(24, 48, 96)``) should raise accuracy, at a cost of
-roughly 2 CPU-ms per training image per epoch for that width (1.2 ms for the default).
+Measured (2026-11-23, this 2-core machine; wall times vary by about 30% between runs here):
+
+========================================================  ==========  ============
+recipe                                                    test acc.   fit time
+========================================================  ==========  ============
+defaults (3 epochs, s2d stem, widths 32-64, blocks 1-2)   91.4%       70-92 s
+same, with flips, per-batch shifts and flip-TTA           89.4%       93 s
+same, 4 epochs, batch 256, max_lr 0.3                     91.4%       149 s
+old default: 2 epochs, 28x28 stem 16-32-64, augmented     89.2%       ~70 s
+========================================================  ==========  ============
+
+(Rows 2 and 3 used weight decay 5e-4; with 5e-4 the defaults gave 91.3%.)
+
+The course target (92.0% in 60 s) is NOT met on this CPU: TensorFlow trains even these small
+nets at only 2,000-3,000 images/s on 2 cores, so 60 s buys about 3 epochs.
 """
 from __future__ import annotations
 
@@ -167,9 +178,10 @@ def set_threads(threads: int) -> bool:
         return False
 
 
-def train_fast_recipe(epochs: int = 2, threads: int | None = 2, seed: int = 0, batch_size: int = 256,
-                      max_lr: float = 0.3, widths=(16, 32, 64), blocks=(1, 1, 1), head: str = "flatten", label_smoothing: float = 0.1,
-                      weight_decay: float = 5e-4, augment: bool = True, flip_tta: bool = True,
+def train_fast_recipe(epochs: int = 3, threads: int | None = 2, seed: int = 0, batch_size: int = 128,
+                      max_lr: float = 0.2, widths=(32, 64), blocks=(1, 2), head: str = "flatten",
+                      stem_block: int = 2, label_smoothing: float = 0.1, weight_decay: float = 5e-5,
+                      augment: bool = False, flip_tta: bool = False,
                       train_size: int | None = None, data=None, verbose: int = 0) -> RecipeResult:
     """Train the fast-recipe CNN on Fashion-MNIST and measure it on the full 10k test set.
 
@@ -178,7 +190,7 @@ def train_fast_recipe(epochs: int = 2, threads: int | None = 2, seed: int = 0, b
         threads: TF intra/inter-op threads (set only if TF has not started yet; None = leave).
         seed: seeds Python/NumPy/TF/Keras (weights, shuffling, augmentation).
         batch_size, max_lr, label_smoothing, weight_decay: optimisation knobs.
-        widths, blocks, head: the network (see :func:`cnncourse.models.fashion.fast_cnn`).
+        widths, blocks, head, stem_block: the network (see :func:`cnncourse.models.fashion.fast_cnn`).
         augment: random horizontal flips and +-2 px shifts during training.
         flip_tta: average the softmax of each test image and its mirror image.
         train_size: use only the first ``train_size`` training images (None = all 60,000).
@@ -218,7 +230,7 @@ def train_fast_recipe(epochs: int = 2, threads: int | None = 2, seed: int = 0, b
             num_parallel_calls=tf.data.AUTOTUNE)
     ds = ds.prefetch(tf.data.AUTOTUNE)
 
-    model = fast_cnn(widths=widths, blocks=blocks, head=head)
+    model = fast_cnn(widths=widths, blocks=blocks, head=head, stem_block=stem_block)
     schedule = make_one_cycle(epochs * steps_per_epoch, max_lr)
     optimizer = keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True, weight_decay=weight_decay)
     model.compile(optimizer=optimizer,

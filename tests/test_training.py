@@ -13,11 +13,24 @@ def test_small_cnn_parameter_count():
 
 
 def test_fast_cnn_parameter_count_and_shape():
-    m = fast_cnn(widths=(8, 16), blocks=(1, 2), head="gap")
-    conv = 9 * 1 * 8 + 9 * 8 * 16 + 9 * 16 * 16
-    bn = 4 * (8 + 16 + 16)
-    assert m.count_params() == conv + bn + 16 * 10 + 10
-    assert m(np.zeros((2, 28, 28, 1), np.float32)).shape == (2, 10)
+    for stem_block, stem_channels in [(1, 1), (2, 4)]:
+        m = fast_cnn(widths=(8, 16), blocks=(1, 2), head="gap", stem_block=stem_block)
+        conv = 9 * stem_channels * 8 + 9 * 8 * 16 + 9 * 16 * 16
+        bn = 4 * (8 + 16 + 16)
+        assert m.count_params() == conv + bn + 16 * 10 + 10
+        assert m(np.zeros((2, 28, 28, 1), np.float32)).shape == (2, 10)
+    assert fast_cnn(stem_block=2).get_layer("s1a_conv").output.shape[1:3] == (14, 14)
+
+
+def test_space_to_depth_matches_tensorflow():
+    from cnncourse.models.fashion import space_to_depth
+
+    x = np.random.default_rng(0).random((3, 28, 28, 2)).astype(np.float32)
+    inputs = keras.Input((28, 28, 2))
+    folded = keras.Model(inputs, space_to_depth(inputs, 2))(x)
+    np.testing.assert_array_equal(folded, tf.nn.space_to_depth(x, 2).numpy())
+    with np.testing.assert_raises_regex(ValueError, "not divisible by block 3"):
+        space_to_depth(keras.Input((28, 28, 1)), 3)
 
 
 def test_momentum_update_matches_keras():
@@ -69,7 +82,7 @@ def test_train_fast_recipe_runs_and_returns_a_4_tuple():
     rng = np.random.default_rng(0)
     data = ((rng.integers(0, 255, (256, 28, 28), dtype=np.uint8), rng.integers(0, 10, 256)),
             (rng.integers(0, 255, (64, 28, 28), dtype=np.uint8), rng.integers(0, 10, 64)))
-    result = training.train_fast_recipe(epochs=1, threads=None, batch_size=128, data=data, widths=(4, 8, 8))
+    result = training.train_fast_recipe(epochs=1, threads=None, batch_size=128, data=data, widths=(4, 8), blocks=(1, 1))
     model, history, acc, seconds = result[:4]
     assert isinstance(model, keras.Model) and len(history["loss"]) == 1
     assert 0.0 <= acc <= 1.0 and seconds > 0 and result.cpu_seconds >= 0

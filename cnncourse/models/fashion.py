@@ -33,17 +33,33 @@ def _conv_bn_relu(x, filters: int, name: str):
     return layers.ReLU(name=f"{name}_relu")(x)
 
 
-def fast_cnn(num_classes: int = 10, input_shape=(28, 28, 1), widths=(24, 48, 96), blocks=(1, 1, 1),
-             head: str = "flatten", dropout: float = 0.1, name: str = "fast_cnn") -> keras.Model:
+def space_to_depth(x, block: int, name: str = "space_to_depth"):
+    """Fold each ``block x block`` patch into channels: (H, W, C) -> (H/b, W/b, b*b*C), losing nothing.
+
+    A cheap stem for small grey images: the first convolution then runs on a 4x smaller grid with
+    4x more channels, which CPUs compute far more efficiently than a 1-channel full-size map.
+    """
+    h, w, c = x.shape[1:]
+    if h % block or w % block:
+        raise ValueError(f"space_to_depth: image {h}x{w} is not divisible by block {block}")
+    x = layers.Reshape((h // block, block, w // block, block * c), name=f"{name}_split")(x)
+    x = layers.Permute((1, 3, 2, 4), name=f"{name}_swap")(x)
+    return layers.Reshape((h // block, w // block, block * block * c), name=name)(x)
+
+
+def fast_cnn(num_classes: int = 10, input_shape=(28, 28, 1), widths=(32, 64), blocks=(1, 2),
+             head: str = "flatten", dropout: float = 0.1, stem_block: int = 2, name: str = "fast_cnn") -> keras.Model:
     """The fast-recipe CNN: stages of ``blocks[i]`` conv(3x3)-BN-ReLU units of ``widths[i]`` filters.
 
-    Every stage but the last ends in 2x2 max pooling (28 -> 14 -> 7 for three stages), then
-    the head ("flatten" keeps where features are, "gap" averages them away), dropout and a
-    dense layer of logits. Convolutions have no bias (batch norm adds one). Sized for a
-    2-core CPU: about 4 M multiply-adds per image with the defaults.
+    ``stem_block`` > 1 first folds ``stem_block``-sized patches into channels (:func:`space_to_depth`:
+    28x28x1 -> 14x14x4 for 2). Every stage but the last ends in 2x2 max pooling, then the head
+    ("flatten" keeps where features are, "gap" averages them away), dropout and a dense layer of
+    logits. Convolutions have no bias (batch norm adds one). The defaults (about 2.9 M
+    multiply-adds per image) train about twice as fast on a 2-core CPU as a plain 16-32-64 net
+    on the full 28x28 grid with 1.9 M.
     """
     inputs = keras.Input(shape=input_shape, name="image")
-    x = inputs
+    x = space_to_depth(inputs, stem_block) if stem_block > 1 else inputs
     for stage, (width, count) in enumerate(zip(widths, blocks), start=1):
         for block in range(count):
             x = _conv_bn_relu(x, width, f"s{stage}{'abcd'[block]}")
