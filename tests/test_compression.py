@@ -31,6 +31,8 @@ def test_prune_model_and_keep_pruned_during_fit():
     for name, mask in masks.items():
         assert (model.get_layer(name).kernel.numpy()[~mask] == 0).all()
     assert compression.gzip_size(model) < 0.6 * dense_gzip
+    for level in (1, 9):   # any gzip level: zeros compress
+        assert compression.gzip_size(model, compresslevel=level) < 0.6 * dense_gzip
 
 
 def test_low_rank_factors_are_eckart_young_optimal():
