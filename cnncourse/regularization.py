@@ -38,12 +38,17 @@ def small_cnn(filters=(16, 32), dense: int = 128, dropout: float = 0.0, l2: floa
     return keras.Model(inputs, outputs, name=name)
 
 
-def compile_classifier(model, learning_rate: float = 1e-3):
-    """Adam + sparse cross-entropy on logits + accuracy; returns the model."""
+def compile_classifier(model, learning_rate: float = 1e-3, steps_per_execution: int = 1):
+    """Adam + sparse cross-entropy on logits + accuracy; returns the model.
+
+    ``steps_per_execution`` > 1 runs that many batches per call into TensorFlow: the same
+    updates in the same order, with less per-step overhead for small models.
+    """
     import keras
 
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"],
+                  steps_per_execution=steps_per_execution)
     return model
 
 
@@ -89,8 +94,12 @@ def early_stopping_epoch(val_losses, patience: int, min_delta: float = 0.0) -> t
     return len(val_losses) - 1, best_epoch
 
 
-def accuracy_gap(model, x_train, y_train, x_val, y_val) -> dict[str, float]:
-    """Train and validation accuracy measured in inference mode (no dropout), and their gap."""
-    train = float(model.evaluate(x_train, y_train, verbose=0, return_dict=True)["accuracy"])
-    val = float(model.evaluate(x_val, y_val, verbose=0, return_dict=True)["accuracy"])
+def accuracy_gap(model, x_train, y_train, x_val, y_val, batch_size: int | None = None) -> dict[str, float]:
+    """Train and validation accuracy measured in inference mode (no dropout), and their gap.
+
+    ``batch_size`` is passed to ``evaluate`` (Keras' default, 32, when None); larger batches
+    are faster and give the same accuracy.
+    """
+    train = float(model.evaluate(x_train, y_train, batch_size=batch_size, verbose=0, return_dict=True)["accuracy"])
+    val = float(model.evaluate(x_val, y_val, batch_size=batch_size, verbose=0, return_dict=True)["accuracy"])
     return {"train_acc": train, "val_acc": val, "gap": train - val}

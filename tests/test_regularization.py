@@ -56,3 +56,28 @@ def test_accuracy_gap():
     y = np.arange(20) % 10
     g = accuracy_gap(m, x, y, x, y)
     assert g["gap"] == pytest.approx(0.0) and 0 <= g["train_acc"] <= 1
+
+
+def test_accuracy_gap_batch_size_gives_same_accuracy():
+    keras.utils.set_random_seed(0)
+    m = compile_classifier(small_cnn(filters=(2, 2), dense=4))
+    rng = np.random.default_rng(1)
+    x = rng.uniform(size=(40, 28, 28, 1)).astype("float32")
+    y = np.arange(40) % 10
+    assert accuracy_gap(m, x[:20], y[:20], x[20:], y[20:], batch_size=20) == pytest.approx(
+        accuracy_gap(m, x[:20], y[:20], x[20:], y[20:]))
+
+
+def test_compile_classifier_steps_per_execution_same_training():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(size=(40, 28, 28, 1)).astype("float32")
+    y = np.arange(40) % 10
+    weights = []
+    for spe in (1, 4):
+        keras.utils.set_random_seed(0)
+        m = compile_classifier(small_cnn(filters=(2, 2), dense=4), learning_rate=1e-2, steps_per_execution=spe)
+        assert m.steps_per_execution == spe
+        m.fit(x, y, batch_size=8, epochs=2, verbose=0)
+        weights.append(m.get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
