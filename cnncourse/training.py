@@ -13,12 +13,12 @@ computes about twice as fast as a 28x28x1 one), batch norm, a one-cycle learning
 pipeline. Augmentation (random flips and +-2 pixel shifts) and test-time flip averaging are
 options, off by default: at a 3-epoch budget the network underfits, and they cost accuracy.
 
-Measured (2026-11-23, this 2-core machine; wall times vary by about 30% between runs here):
+Measured (2026-11-23, this 2-core machine; wall times of the same run vary by up to 60% here):
 
 ========================================================  ==========  ============
 recipe                                                    test acc.   fit time
 ========================================================  ==========  ============
-defaults (3 epochs, s2d stem, widths 32-64, blocks 1-2)   91.4%       70-92 s
+defaults (3 epochs, s2d stem, widths 32-64, blocks 1-2)   91.4%       70-112 s
 same, with flips, per-batch shifts and flip-TTA           89.4%       93 s
 same, 4 epochs, batch 256, max_lr 0.3                     91.4%       149 s
 old default: 2 epochs, 28x28 stem 16-32-64, augmented     89.2%       ~70 s
