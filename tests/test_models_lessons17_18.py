@@ -41,6 +41,7 @@ def test_dcgan_one_training_epoch_runs_and_shapes():
     assert g.output.shape[1:] == (28, 28, 1) and d.output.shape[1:] == (1,)
     gan = DCGAN(g, d, 8)
     gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    assert gan.d_optimizer.built and gan.g_optimizer.built   # built at compile: train_step is traced once
     x = np.random.default_rng(0).uniform(-1, 1, (32, 28, 28, 1)).astype("float32")
     before = g.get_weights()[0].copy()
     hist = gan.fit(x, epochs=1, batch_size=16, verbose=0)

