@@ -51,6 +51,9 @@ def start_lesson(seed: int = SEED, threads: int = THREADS) -> None:
     quiet_tensorflow()
     import tensorflow as tf
 
+    # In Jupyter (sys.ps1 is set) TensorFlow's first get_logger() call resets its logger to INFO
+    # on stdout, where nbval would compare its lines; configure it now, then raise the level.
+    tf.get_logger().setLevel(logging.ERROR)
     try:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(threads)
