@@ -1,7 +1,9 @@
 """The notebook widget, driven through its button handlers (no kernel needed); it shares the CLI's history."""
+import re
 from datetime import datetime, timezone
 
 import pytest
+from zoneinfo import ZoneInfo
 
 from cnncourse.flashcards import scheduler as sched
 from cnncourse.flashcards.catalog import import_deck
@@ -27,15 +29,18 @@ def test_reveal_then_rate_saves_to_the_shared_history(deck_name):
     widget.reveal_button.click()
     assert "A1." in widget.answer.value
     assert not any(button.disabled for button in widget.rating_buttons)
-    widget.rating_buttons[2].click()  # "3 Good"
+    labels = [b.description for b in widget.rating_buttons]
+    assert labels[:3] == ["Again · 1m", "Hard · 6m", "Good · 10m"] and re.fullmatch(r"Easy · \d+d", labels[3])
+    widget.rating_buttons[2].click()  # "Good"
     assert "Good: next due" in widget.status.value
     assert "Q2?" in widget.question.value and widget.answer.value == ""
     widget.on_reveal()
     assert "<li>b: &lt;y&gt;</li>" in widget.answer.value
     widget.on_rate(sched.Rating.Again)
-    assert "nothing is due" in widget.question.value and widget.reveal_button.disabled
+    assert "well done" not in widget.question.value
+    assert "Q1?" in widget.question.value  # learning cards within the look-ahead come back
+    assert "New 0 · Learning 2 · Due 0" in widget.header.value
     assert [r["rating"] for r in HistoryStore().load().reviews] == [3, 1]
-    assert ReviewWidget(deck_name).session.queue == []  # both scheduled in the future
 
 
 def test_widget_reports_a_corrupt_history(deck_name):
@@ -61,6 +66,8 @@ def test_rendering_of_multi_part_answers():
 
 def test_format_due():
     now = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
-    assert format_due(now.replace(minute=10), now) == "2026-01-01 12:10 UTC (in 10 minutes)"
-    assert format_due(now.replace(day=4), now).endswith("(in 3 days)")
-    assert format_due(now, now).endswith("(now)")
+    assert format_due(now.replace(minute=10), now, timezone.utc) == "2026-01-01 12:10 UTC (in 10 minutes)"
+    assert format_due(now.replace(day=4), now, timezone.utc).endswith("(in 3 days)")
+    assert format_due(now, now, timezone.utc).endswith("(now)")
+    paris = ZoneInfo("Europe/Paris")
+    assert format_due(now.replace(minute=10), now, paris) == "2026-01-01 13:10 CET (in 10 minutes)"
