@@ -267,9 +267,9 @@ def stats_command(
     names = deck or f"all {len(decks)} decks"
     console.print(Text(f"Flashcard statistics: {names} (study day {stats.today:%Y-%m-%d})", style="bold"))
     console.print(f"Reviews: {sum(stats.reviews_per_day[-1].values())} today, {stats.reviews_30d} in the last "
-                  f"{DAYS} days")
+                  f"{DAYS} days", soft_wrap=True)
     console.print(f"True retention (learned cards not answered Again): {stats.retention_30d} in the last "
-                  f"{DAYS} days; {stats.retention_all} overall")
+                  f"{DAYS} days; {stats.retention_all} overall", soft_wrap=True)
     console.print("Cards: " + " · ".join(f"{name} {count}" for name, count in stats.by_state.items()))
     table = Table(title=f"Reviews per day (last {DAYS} days, days with reviews)")
     for column in ("Day", "Reviews", "Again", "Hard", "Good", "Easy"):
@@ -292,7 +292,7 @@ def stats_command(
             save_stats_plot(stats, plot)
         except OSError as err:
             _fail(console, f"cannot write the plot {plot}: {err.strerror or err}")
-        console.print(f"Chart written to {plot}.")
+        console.print(f"Chart written to {plot}.", soft_wrap=True)
 
 
 def _days(count: int):
