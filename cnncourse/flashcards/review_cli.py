@@ -1,6 +1,7 @@
 """``cnncourse flashcards``: list, review, stats, import and export decks from the terminal."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -126,16 +127,34 @@ def _show_answer(console: Console, card: Card) -> None:
 class KeyReader:
     """Single keys from a terminal (no Enter needed); whole lines when stdin is not a terminal (pipes, tests).
 
-    Returns ``"enter"``, ``"space"`` or the lower-cased key; Ctrl-C quits, end of input raises ``EOFError``.
+    Use as a context manager: the terminal is put in cbreak mode for the session and always restored.
+    :meth:`read` returns ``"enter"``, ``"space"`` or the lower-cased key; Ctrl-C gives ``"q"``, end of
+    input raises ``EOFError``.
     """
 
     def __init__(self, stream=None) -> None:
         self.stream = stream or sys.stdin
+        self._saved = None
         try:
             import termios  # noqa: F401  (POSIX only)
             self.single_keys = self.stream.isatty()
         except (ImportError, AttributeError, ValueError):
             self.single_keys = False
+
+    def __enter__(self) -> "KeyReader":
+        if self.single_keys:
+            import termios
+            import tty
+            fd = self.stream.fileno()
+            self._saved = termios.tcgetattr(fd)
+            tty.setcbreak(fd)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._saved is not None:
+            import termios
+            termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self._saved)
+            self._saved = None
 
     def read(self) -> str:
         return self._read_key() if self.single_keys else self._read_line()
@@ -150,15 +169,8 @@ class KeyReader:
         return text.strip().lower()
 
     def _read_key(self) -> str:
-        import termios
-        import tty
-        fd = self.stream.fileno()
-        saved = termios.tcgetattr(fd)
-        try:
-            tty.setcbreak(fd)
-            char = self.stream.read(1)
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        data = os.read(self.stream.fileno(), 8)  # one key press (an arrow key sends several bytes)
+        char = data.decode("utf-8", "replace")[:1]
         if char in ("", "\x04"):
             raise EOFError
         if char == "\x03":
@@ -241,7 +253,8 @@ def review_command(
         console.print(session.summary())
         return
     try:
-        _review_loop(console, session, KeyReader())
+        with KeyReader() as keys:
+            _review_loop(console, session, keys)
     except (EOFError, KeyboardInterrupt):  # Ctrl-D / Ctrl-C: every rating so far is already saved
         console.print()
     except HistoryError as err:
