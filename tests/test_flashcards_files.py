@@ -261,3 +261,16 @@ def test_settings_file_values_and_defaults(course_home):
     assert load_settings() == Settings(reviews_per_day=50, day_starts_at=0)
     with pytest.raises(SettingsError, match="option --new-per-day"):
         load_settings().with_overrides(new_per_day=-3)
+
+
+def test_a_course_home_that_cannot_be_created_is_a_plain_message(monkeypatch, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("CNNCOURSE_HOME", str(blocker / "home"))
+    for command in (["list"], ["review"], ["stats"], ["import", str(blocker)]):
+        result = run(*command)
+        assert result.exit_code == 1 and "the course home" in result.output and "cannot be created" in result.output
+        assert not isinstance(result.exception, OSError)
+    from cnncourse.flashcards.widget import ReviewWidget
+    widget = ReviewWidget("lesson_6_flashcards")  # the course's decks still load; saving is refused plainly
+    assert "reviews cannot start" in widget.question.value and "Not a directory" in widget.status.value

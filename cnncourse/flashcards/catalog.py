@@ -37,7 +37,8 @@ def load_decks(problems: list[DeckFormatError] | None = None) -> dict[str, Deck]
         imported = []
         if problems is None:
             raise
-        problems.append(DeckFormatError(imported_decks_dir(), None, f"cannot be read ({err.strerror or err})"))
+        problems.append(DeckFormatError(err.filename or "the course home", None,
+                                        f"your decks folder cannot be read ({err.strerror or err})"))
     for path in course_deck_paths() + imported:
         try:
             deck = parse_deck(path)

@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from cnncourse import paths
 from cnncourse.flashcards import anki, catalog, render
 from cnncourse.flashcards import scheduler as sched
 from cnncourse.flashcards.clock import Clock
@@ -26,6 +27,16 @@ app = typer.Typer(help="Flashcards with spaced repetition (FSRS): list, review, 
                   no_args_is_help=True, add_completion=False)
 
 CLOCK: Clock = Clock()  # the time source of every command (tests replace it with a ManualClock)
+
+
+@app.callback()
+def _check_course_home() -> None:
+    """Before any command: the course home (decks, history, settings) must exist or be creatable."""
+    try:
+        paths.course_home()
+    except OSError as err:
+        _fail(_console(), f"the course home {err.filename or ''} cannot be created ({err.strerror or err}); "
+                          f"set {paths.HOME_ENV} to a folder you can write to")
 
 
 def _console() -> Console:
@@ -328,6 +339,9 @@ def import_command(
         _fail(console, f"{err}\nNothing was imported; fix the file and run the import again.")
     except catalog.ImportRefused as err:
         _fail(console, f"{err}. Nothing was imported.")
+    except OSError as err:
+        _fail(console, f"the deck could not be stored ({err.strerror or err}: {err.filename or ''}); "
+                       "nothing was imported")
     if result.status == "unchanged":
         console.print(f"Deck {result.deck.name!r} ({len(result.deck)} cards) is already there: nothing to do.",
                       soft_wrap=True)
@@ -346,5 +360,8 @@ def export_command(
     if anki_file.suffix != ".apkg":
         _fail(console, f"{anki_file}: the output file name must end in .apkg")
     chosen = _decks_or_fail(console, decks)
-    anki.export_apkg(chosen, anki_file)
+    try:
+        anki.export_apkg(chosen, anki_file)
+    except OSError as err:
+        _fail(console, f"cannot write {anki_file}: {err.strerror or err}")
     console.print(f"Wrote {sum(map(len, chosen))} notes from {len(chosen)} deck(s) to {anki_file}.")

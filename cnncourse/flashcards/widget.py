@@ -57,7 +57,7 @@ class ReviewWidget(widgets.VBox):
         try:
             self.session = ReviewSession([self.deck], store=store or HistoryStore(), scheduler=scheduler,
                                          clock=self.clock, settings=settings or load_settings())
-        except (HistoryError, SettingsError) as err:  # e.g. a read-only course home: say so before any card
+        except (HistoryError, SettingsError, OSError) as err:  # e.g. a read-only course home: say so before any card
             self._disable_all()
             self.question.value = f"<b>{html.escape(self.deck.name)}</b>: reviews cannot start."
             self.status.value = html.escape(str(err))
