@@ -36,6 +36,8 @@ def test_list_shows_course_decks_counts_and_due(course_home):
     assert list_row(result.output, "lesson_6_flashcards") == ["lesson_6_flashcards", "15", "15", "0", "0", "course"]
     assert list_row(result.output, "cnn_interview_questions")[1:5] == ["20", "20", "0", "0"]
     assert "20 new, 200 reviews" in result.output
+    total = sum(len(deck) for deck in load_decks().values())
+    assert list_row(result.output, "all decks together")[1:5] == [str(total), "20", "0", "0"]
 
 
 def test_import_stores_under_course_home_and_list_sees_it(course_home, small_deck):

@@ -126,6 +126,11 @@ def list_command(
         table.add_row(deck.name, str(len(deck)), str(len(queues.new)),
                       str(len(queues.learning_now) + len(queues.learning_ahead)), str(len(queues.reviews)),
                       "course" if catalog.is_course_deck(deck) else "imported")
+    if len(decks) > 1:  # reviewing every deck at once: the daily limits also cap the whole session
+        queues = build_queues(decks, history, CLOCK, settings, now)
+        table.add_section()
+        table.add_row("all decks together", str(sum(map(len, decks))), str(len(queues.new)),
+                      str(len(queues.learning_now) + len(queues.learning_ahead)), str(len(queues.reviews)), "")
     console.print(table)
     console.print(f"Limits per deck and study day: {settings.new_per_day} new, {settings.reviews_per_day} "
                   f"reviews; the study day starts at {settings.day_starts_at}:00 local time.")
@@ -302,7 +307,8 @@ def stats_command(
         if ratings:
             table.add_row(f"{day:%a %d %b}", str(sum(ratings.values())),
                           *(str(ratings.get(name, 0)) for name in ("Again", "Hard", "Good", "Easy")))
-    console.print(table)
+    if table.row_count:
+        console.print(table)
     forecast = Table(title=f"Due forecast (next {DAYS} days, days with cards due)")
     forecast.add_column("Day")
     forecast.add_column("Cards due", justify="right")
@@ -310,7 +316,10 @@ def stats_command(
         if count:
             label = {0: "today (with overdue)", 1: "tomorrow"}.get(offset, f"{stats.today + _days(offset):%a %d %b}")
             forecast.add_row(label, str(count))
-    console.print(forecast)
+    if forecast.row_count:
+        console.print(forecast)
+    else:
+        console.print(f"No card you have studied falls due in the next {DAYS} days.")
     if plot is not None:
         try:
             save_stats_plot(stats, plot)
