@@ -226,3 +226,18 @@ def test_settings_file_sets_the_limits_and_flags_override_it(cli_clock, deck_fil
     assert "three · New 3 ·" in review("three", "--new-per-day", "5", input="q\n").output
     listing = runner.invoke(review_cli.app, ["list"]).output
     assert "1 new, 200 reviews" in listing
+
+
+def test_new_cards_also_count_against_the_review_limit_as_in_anki(clock):
+    deck = make_deck("d", 6)
+    session = new_session([deck], clock)
+    session.rate(sched.Rating.Easy)
+    session.rate(sched.Rating.Easy)
+    clock.advance(days=60)
+    # 2 reviews due, review limit 3: one new card fits in what the review limit leaves
+    assert str(new_session([deck], clock, reviews_per_day=3).counts()) == "New 1 · Learning 0 · Due 2"
+    assert str(new_session([deck], clock, reviews_per_day=2).counts()) == "New 0 · Learning 0 · Due 2"
+    session = new_session([deck], clock, reviews_per_day=4)
+    assert str(session.counts()) == "New 2 · Learning 0 · Due 2"
+    session.rate(sched.Rating.Good)  # a review first: reviews come before new cards
+    assert str(session.counts()) == "New 2 · Learning 0 · Due 1"

@@ -77,25 +77,31 @@ def daily_usage(history: History, clock: Clock, settings: Settings, now: datetim
     return new, reviews
 
 
+def apply_limits(new: list[Card], reviews: list[Card], new_used: int, reviews_used: int,
+                 settings: Settings) -> tuple[list[Card], list[Card]]:
+    """The new cards and reviews allowed today, as in Anki: reviews first, up to the review limit; new
+    cards up to the new-card limit *and* what the review limit leaves (new cards count against it)."""
+    reviews_left = max(0, settings.reviews_per_day - reviews_used - new_used)
+    kept_reviews = reviews[:reviews_left]
+    new_left = max(0, min(settings.new_per_day - new_used, reviews_left - len(kept_reviews)))
+    return new[:new_left], kept_reviews
+
+
 def build_queues(decks: list[Deck], history: History, clock: Clock, settings: Settings,
                  now: datetime) -> Queues:
-    """Which cards can be shown now, in order of priority, with the daily limits applied."""
+    """Which cards can be shown now, in order of priority, with the daily limits applied per deck and
+    then to the whole session (like the limits of a parent deck in Anki)."""
     names = [deck.name for deck in decks]
     new_today, reviews_today = daily_usage(history, clock, settings, now, names)
     _, _, day_end = clock.study_day(now, settings.day_starts_at)
     horizon = now + timedelta(minutes=settings.learn_ahead_minutes)
     learning, reviews, new, later = [], [], [], []
+    waiting = 0  # new cards and reviews held back by the limits until the next study day
     for deck in decks:
-        new_left = max(0, settings.new_per_day - new_today[deck.name])
-        reviews_left = max(0, settings.reviews_per_day - reviews_today[deck.name])
-        deck_reviews = []
+        deck_new, deck_reviews = [], []
         for card in deck.cards:
             if sched.is_new(card, history):
-                if new_left > 0:
-                    new.append(card)
-                    new_left -= 1
-                else:
-                    later.append(day_end)
+                deck_new.append(card)
                 continue
             state = sched.fsrs_state(card, history, now)
             if state.state in LEARNING_STATES:
@@ -105,16 +111,20 @@ def build_queues(decks: list[Deck], history: History, clock: Clock, settings: Se
             else:
                 later.append(state.due)
         deck_reviews.sort(key=lambda item: item[0])
-        reviews += deck_reviews[:reviews_left]
-        later += [day_end] * len(deck_reviews[reviews_left:])
-    total_new_left = max(0, settings.new_per_day - sum(new_today.values()))
-    total_reviews_left = max(0, settings.reviews_per_day - sum(reviews_today.values()))
+        kept_new, kept_reviews = apply_limits(deck_new, deck_reviews, new_today[deck.name],
+                                              reviews_today[deck.name], settings)
+        new += kept_new
+        reviews += kept_reviews
+        waiting += len(deck_new) + len(deck_reviews) - len(kept_new) - len(kept_reviews)
     reviews.sort(key=lambda item: item[0])
-    later += [day_end] * (len(new[total_new_left:]) + len(reviews[total_reviews_left:]))
+    kept_new, kept_reviews = apply_limits(new, reviews, sum(new_today.values()), sum(reviews_today.values()),
+                                          settings)
+    waiting += len(new) + len(reviews) - len(kept_new) - len(kept_reviews)
+    later += [day_end] * waiting
     learning.sort(key=lambda item: item[0])
     return Queues(learning_now=[card for due, card in learning if due <= now],
-                  reviews=[card for _, card in reviews[:total_reviews_left]],
-                  new=new[:total_new_left],
+                  reviews=[card for _, card in kept_reviews],
+                  new=kept_new,
                   learning_ahead=[card for due, card in learning if due > now],
                   later=later)
 
