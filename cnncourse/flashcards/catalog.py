@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +75,8 @@ def find_deck(name: str, problems: list[DeckFormatError] | None = None) -> Deck:
 def read_any_deck(path: Path | str, name: str | None = None) -> Deck:
     """Parse a deck file in the course format or a ``- `` question/answer list (detected automatically)."""
     path = Path(path)
+    if name is not None:
+        check_deck_name(path, name)
     if looks_like_qa_list(read_lines(path)):
         return parse_qa_list(path, name)
     return parse_deck(path, name)
@@ -122,6 +125,13 @@ def import_deck(path: Path | str, name: str | None = None, replace: bool = False
                 "use --replace to overwrite it, or give yours another name")
     atomic_write_text(target, deck.to_text())
     return ImportResult(parse_deck(target), target, "replaced" if existing else "added")
+
+
+def check_deck_name(path: Path, name: str) -> None:
+    """Refuse a deck name given with ``--name`` that is blank, too long or holds control characters."""
+    if not name.strip() or len(name) > 200 or any(unicodedata.category(char) == "Cc" for char in name):
+        raise DeckFormatError(path, None, f"the deck name {name!r} given with --name must be 1-200 "
+                                          "printable characters")
 
 
 def safe_file_stem(name: str) -> str:

@@ -60,6 +60,7 @@ class HistoryStore:
         self.path = Path(path) if path else history_path()
         self.notices: list[str] = []
         self._cleaned = False
+        self._reported: set[str] = set()
 
     def load(self) -> History:
         """The stored history; an unreadable or foreign file is set aside (see module doc)."""
@@ -88,7 +89,8 @@ class HistoryStore:
             except OSError as err:
                 raise HistoryError(f"cannot read your review history {self.path}: {_os_reason(err)}") from None
             else:
-                self.notices.extend(fixes)
+                self.notices.extend(fix for fix in fixes if fix not in self._reported)
+                self._reported.update(fixes)  # said once per store, not again at every save
                 return history
         aside = self._set_aside(problem)
         self.notices.append(
