@@ -252,8 +252,7 @@ def review_command(
 ) -> None:
     """Review: Space/Enter shows the answer, 1-4 rates it (Again, Hard, Good, Easy), u undoes, q quits.
 
-    Cards rated Again or Hard come back in the same session once their learning step is within the
-    look-ahead window; new cards and reviews are limited per day (as in Anki).
+    Cards rated Again come back in the same session; new cards and reviews are limited per day.
     """
     console = _console()
     settings = _settings_or_fail(console, new_per_day=new_per_day, reviews_per_day=reviews_per_day,
