@@ -47,12 +47,19 @@ class Terminal:
     def send(self, keys: str) -> None:
         os.write(self.master, keys.encode())
 
+    def in_line_mode(self) -> bool:
+        """True if the terminal echoes and reads whole lines again (the review restored it)."""
+        import termios
+        lflag = termios.tcgetattr(self.master)[3]
+        return bool(lflag & termios.ICANON) and bool(lflag & termios.ECHO)
+
     def close(self) -> int:
         try:
             self.expect("\x00never", timeout=10)
         except AssertionError:
             pass
         code = self.process.wait(timeout=10)
+        self.restored = self.in_line_mode()
         os.close(self.master)
         return code
 
@@ -64,6 +71,7 @@ def test_single_keys_reveal_rate_undo_and_quit_without_enter(course_home, tmp_pa
     import_deck(deck)
     terminal = Terminal("review", "tty_deck")
     terminal.expect("Space/Enter: show answer")
+    assert not terminal.in_line_mode()  # single keys: no echo, no waiting for Enter
     terminal.send(" ")  # one key, no Enter
     terminal.expect("1 Again (1m)")
     terminal.send("1")
@@ -77,5 +85,5 @@ def test_single_keys_reveal_rate_undo_and_quit_without_enter(course_home, tmp_pa
     terminal.expect("Good: next due")
     terminal.send("q")
     terminal.expect("Reviewed 1 card(s).")
-    assert terminal.close() == 0
+    assert terminal.close() == 0 and terminal.restored
     assert [r["rating"] for r in HistoryStore().load().reviews] == [3]
