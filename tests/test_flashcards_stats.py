@@ -101,3 +101,13 @@ def test_stats_of_an_empty_history(course_home, clock):
     assert stats.reviews_30d == 0 and stats.retention_all.rate is None and sum(stats.forecast) == 0
     assert stats.by_state["New"] == len(deck)
     assert str(stats.retention_30d).startswith("–")
+
+
+def test_replayed_states_match_the_recorded_ones(reviewed):
+    history = HistoryStore().load()
+    recorded = [review["state_before"] for review in history.reviews]
+    assert recorded == [0] * 4 + [1] * 4 + [2] * 4
+    for review in history.reviews:
+        del review["state_before"]
+    assert sched.states_before(history) == recorded
+    assert [review["state_before"] for review in history.reviews] == recorded  # kept: replayed only once

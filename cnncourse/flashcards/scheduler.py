@@ -112,7 +112,7 @@ def states_before(history: History) -> list[int]:
     """For each review: the card's state just before it (0 new, 1 learning, 2 review, 3 relearning).
 
     Recorded in each review since this field exists; for older reviews it is rebuilt by replaying
-    the card's reviews (state transitions do not depend on fuzz).
+    the card's reviews (state transitions do not depend on fuzz) and kept in the reviews in memory.
     """
     if all(isinstance(review.get("state_before"), int) for review in history.reviews):
         return [review["state_before"] for review in history.reviews]
@@ -121,8 +121,9 @@ def states_before(history: History) -> list[int]:
         moment = datetime.fromisoformat(review["review_datetime"])
         card = cards.get(review["card"])
         inferred = NEW if card is None else int(card.state)
-        recorded = review.get("state_before")
-        states.append(recorded if isinstance(recorded, int) else inferred)
+        if not isinstance(review.get("state_before"), int):
+            review["state_before"] = inferred
+        states.append(review["state_before"])
         card = card or fsrs.Card(card_id=1, due=moment)
         cards[review["card"]] = replay.review_card(card, Rating(int(review["rating"])), review_datetime=moment)[0]
     return states
