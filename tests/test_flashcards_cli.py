@@ -33,8 +33,11 @@ def list_row(output: str, deck: str) -> list[str]:
 def test_list_shows_course_decks_counts_and_due(course_home):
     result = run("list")
     assert result.exit_code == 0, result.output
-    assert list_row(result.output, "lesson_6_flashcards") == ["lesson_6_flashcards", "15", "15", "course"]
-    assert list_row(result.output, "cnn_interview_questions")[1:3] == ["20", "20"]
+    assert list_row(result.output, "lesson_6_flashcards") == ["lesson_6_flashcards", "15", "15", "0", "0", "course"]
+    assert list_row(result.output, "cnn_interview_questions")[1:5] == ["20", "20", "0", "0"]
+    assert "20 new, 200 reviews" in result.output
+    total = sum(len(deck) for deck in load_decks().values())
+    assert list_row(result.output, "all decks together")[1:5] == [str(total), "20", "0", "0"]
 
 
 def test_import_stores_under_course_home_and_list_sees_it(course_home, small_deck):
@@ -42,7 +45,7 @@ def test_import_stores_under_course_home_and_list_sees_it(course_home, small_dec
     assert result.exit_code == 0, result.output
     stored = course_home / "decks" / "my_deck.txt"
     assert stored.read_text(encoding="utf-8") == small_deck.read_text(encoding="utf-8")
-    assert list_row(run("list").output, "my_deck") == ["my_deck", "3", "3", "imported"]
+    assert list_row(run("list").output, "my_deck") == ["my_deck", "3", "3", "0", "0", "imported"]
     again = run("import", str(small_deck))
     assert again.exit_code == 0 and "already there" in again.output
 
@@ -89,26 +92,30 @@ def test_a_course_deck_name_cannot_be_taken(course_home, tmp_path):
 
 def test_review_reveals_rates_and_saves(course_home, small_deck):
     run("import", str(small_deck))
-    # card 1: Enter to reveal, 3 = Good; card 2: Enter, 1 = Again; card 3: q at the reveal prompt
-    result = run("review", "my_deck", input="\n3\n\n1\nq\n")
+    # card 1: Enter to reveal, 3 = Good; card 2: Space to reveal, 1 = Again; card 3: q at the reveal prompt
+    result = run("review", "my_deck", input="\n3\n \n1\nq\n")
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.index("Q1?") < out.index("A1.") < out.index("Good: next due")
+    assert "1 Again (1m) · 2 Hard (6m) · 3 Good (10m) · 4 Easy" in out
     assert "Good: next due" in out and "(in 10 minutes)" in out
     assert "Again: next due" in out and "(in 1 minute)" in out
+    assert "my_deck · New 3 · Learning 0 · Due 0" in out and "my_deck · New 1 · Learning 2 · Due 0" in out
     assert "Q3?" in out and "A3." not in out
-    assert "Reviewed 2 card(s)" in out
+    assert "Reviewed 2 card(s). 3 still due (New 1 · Learning 2 · Due 0); next card now." in out
     history = HistoryStore().load()
     assert [r["rating"] for r in history.reviews] == [3, 1]
-    assert list_row(run("list").output, "my_deck")[2] == "1"  # only Q3 is still due
+    assert all(isinstance(r["review_duration"], int) for r in history.reviews)
+    assert list_row(run("list").output, "my_deck")[2:5] == ["1", "2", "0"]
 
 
 def test_review_rejects_keys_other_than_1_to_4(course_home, small_deck):
     run("import", str(small_deck))
-    result = run("review", "my_deck", "--limit", "1", input="\n7\n4\n")
+    result = run("review", "my_deck", "--new-per-day", "1", input="\n7\n4\n")
     assert result.exit_code == 0, result.output
-    assert "Please select one of the available options" in result.output
+    assert "'7' is not one of the keys above" in result.output
     assert [r["rating"] for r in HistoryStore().load().reviews] == [4]
+    assert "All done for today — well done." in result.output
 
 
 def test_review_of_unknown_deck_lists_available_ones(course_home):
@@ -150,7 +157,7 @@ def test_review_ends_cleanly_when_input_runs_out(course_home, small_deck):
     run("import", str(small_deck))
     result = run("review", "my_deck", input="\n2\n")
     assert result.exit_code == 0, result.output
-    assert "Reviewed 1 card(s); 2 left" in result.output
+    assert "Reviewed 1 card(s). 3 still due (New 2 · Learning 1 · Due 0); next card now." in result.output
     assert [r["rating"] for r in HistoryStore().load().reviews] == [2]
 
 

@@ -7,7 +7,9 @@ import pytest
 from cnncourse.flashcards import files
 from cnncourse.flashcards import scheduler as sched
 from cnncourse.flashcards.deck import Card, Deck
-from cnncourse.flashcards.history import FORMAT, HistoryStore, history_path
+from cnncourse.flashcards.clock import ManualClock
+from cnncourse.flashcards.history import FORMAT, HistoryError, HistoryStore, history_path
+from cnncourse.flashcards.settings import Settings
 from cnncourse.flashcards.session import ReviewSession
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -74,7 +76,7 @@ def test_crash_mid_write_leaves_the_old_file_intact(store, fsrs_scheduler, monke
 
     with monkeypatch.context() as patch:
         patch.setattr(files.os, failing, crash)
-        with pytest.raises(OSError, match="simulated power cut"):
+        with pytest.raises(HistoryError, match="could NOT be saved.*simulated power cut"):
             sched.review(CARD_B, sched.Rating.Good, store, fsrs_scheduler, now=NOW)
     assert store.path.read_bytes() == before
     assert [p.name for p in store.path.parent.iterdir() if p.name.endswith(".tmp")] == []
@@ -112,12 +114,18 @@ def test_second_corrupt_file_does_not_overwrite_the_first_one_set_aside(store):
     assert kept == [b"first", b"second"]
 
 
-def test_session_queues_due_cards_and_skips_scheduled_ones(store, fsrs_scheduler):
-    session = ReviewSession([DECK], store=store, scheduler=fsrs_scheduler, now=NOW)
-    assert session.queue == [CARD_A, CARD_B]
+def test_session_shows_new_cards_then_brings_learning_cards_back(store, fsrs_scheduler):
+    clock = ManualClock(NOW)
+    session = ReviewSession([DECK], store=store, scheduler=fsrs_scheduler, clock=clock, settings=Settings())
+    assert session.current == CARD_A and str(session.counts()) == "New 2 · Learning 0 · Due 0"
     state = session.rate(sched.Rating.Good)
-    assert state.due > NOW and session.current == CARD_B
-    assert ReviewSession([DECK], store=store, scheduler=fsrs_scheduler, now=NOW).queue == [CARD_B]
-    later = ReviewSession([DECK], store=store, scheduler=fsrs_scheduler, now=state.due)
-    assert later.queue == [CARD_A, CARD_B]  # overdue first, then new cards
-    assert ReviewSession([DECK], store=store, now=NOW, limit=1).queue == [CARD_B]
+    assert state.due == NOW + timedelta(minutes=10) and session.current == CARD_B
+    assert str(session.counts()) == "New 1 · Learning 1 · Due 0"
+    session.rate(sched.Rating.Good)
+    assert session.current == CARD_A  # learning step within the 20-minute look-ahead: shown again
+    fresh = ReviewSession([DECK], store=store, scheduler=fsrs_scheduler, clock=clock,
+                          settings=Settings(learn_ahead_minutes=5))
+    assert fresh.current is None and fresh.counts().total == 0
+    assert fresh.summary() == "Nothing is due right now; next card in 10 min (at 09:10)."
+    clock.advance(minutes=10)
+    assert fresh.next_card() == CARD_A

@@ -5,13 +5,17 @@
 from cnncourse.flashcards.catalog import find_deck, import_deck, load_decks
 from cnncourse.flashcards.deck import Card, Deck, parse_deck
 from cnncourse.flashcards.files import DeckFormatError
-from cnncourse.flashcards.history import HistoryStore, history_path
+from cnncourse.flashcards.clock import Clock, ManualClock
+from cnncourse.flashcards.history import HistoryError, HistoryStore, history_path
 from cnncourse.flashcards.links import LESSON_SLUGS, lesson_of, seed_cards_for_lesson
 from cnncourse.flashcards.seeds import parse_qa_list
+from cnncourse.flashcards.session import ReviewSession
+from cnncourse.flashcards.settings import Settings, load_settings
 
-__all__ = ["Card", "Deck", "DeckFormatError", "HistoryStore", "LESSON_SLUGS", "ReviewWidget",
-           "find_deck", "history_path", "import_deck", "lesson_of", "load_decks", "parse_deck",
-           "parse_qa_list", "seed_cards_for_lesson"]
+__all__ = ["Card", "Clock", "Deck", "DeckFormatError", "HistoryError", "HistoryStore", "LESSON_SLUGS",
+           "ManualClock", "ReviewSession", "ReviewWidget", "Settings", "find_deck", "history_path",
+           "import_deck", "lesson_of", "load_decks", "load_settings", "parse_deck", "parse_qa_list",
+           "seed_cards_for_lesson"]
 
 
 def __getattr__(name: str):

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from cnncourse import paths
 from cnncourse.flashcards.deck import Deck, parse_deck
-from cnncourse.flashcards.files import atomic_write_text, read_lines
+from cnncourse.flashcards.files import DeckFormatError, atomic_write_text, read_lines
 from cnncourse.flashcards.seeds import looks_like_qa_list, parse_qa_list
 
 COURSE_DECKS_DIR = paths.DATA_DIR / "flashcards"
@@ -24,11 +25,29 @@ def course_deck_paths() -> list[Path]:
     return sorted(COURSE_DECKS_DIR.glob(f"*{DECK_SUFFIX}"))
 
 
-def load_decks() -> dict[str, Deck]:
-    """All decks by name: the course's first, then the learner's imported decks."""
+def load_decks(problems: list[DeckFormatError] | None = None) -> dict[str, Deck]:
+    """All decks by name: the course's first, then the learner's imported decks.
+
+    A deck file that cannot be read is skipped and its error appended to ``problems`` (so one broken
+    file does not stop the others); without a ``problems`` list the first error is raised.
+    """
     decks: dict[str, Deck] = {}
-    for path in course_deck_paths() + sorted(imported_decks_dir().glob(f"*{DECK_SUFFIX}")):
-        deck = parse_deck(path)
+    try:
+        imported = sorted(imported_decks_dir().glob(f"*{DECK_SUFFIX}"))
+    except OSError as err:
+        imported = []
+        if problems is None:
+            raise
+        problems.append(DeckFormatError(err.filename or "the course home", None,
+                                        f"your decks folder cannot be read ({err.strerror or err})"))
+    for path in course_deck_paths() + imported:
+        try:
+            deck = parse_deck(path)
+        except DeckFormatError as err:
+            if problems is None:
+                raise
+            problems.append(err)
+            continue
         decks.setdefault(deck.name, deck)
     return decks
 
@@ -38,17 +57,26 @@ def is_course_deck(deck: Deck) -> bool:
     return deck.path is not None and deck.path.parent.resolve() == COURSE_DECKS_DIR.resolve()
 
 
-def find_deck(name: str) -> Deck:
-    """The deck called ``name``; ``KeyError`` naming the available decks otherwise."""
-    decks = load_decks()
+def find_deck(name: str, problems: list[DeckFormatError] | None = None) -> Deck:
+    """The deck called ``name``; ``KeyError`` naming the available decks (and unreadable files) otherwise.
+
+    Broken deck files other than the one asked for are skipped and added to ``problems``.
+    """
+    found: list[DeckFormatError] = []
+    decks = load_decks(found)
+    if problems is not None:
+        problems.extend(found)
     if name not in decks:
-        raise KeyError(f"no deck named {name!r}; available: {', '.join(decks) or 'none'}")
+        broken = f"; unreadable deck files: {'; '.join(map(str, found))}" if found else ""
+        raise KeyError(f"no deck named {name!r}; available: {', '.join(decks) or 'none'}{broken}")
     return decks[name]
 
 
 def read_any_deck(path: Path | str, name: str | None = None) -> Deck:
     """Parse a deck file in the course format or a ``- `` question/answer list (detected automatically)."""
     path = Path(path)
+    if name is not None:
+        check_deck_name(path, name)
     if looks_like_qa_list(read_lines(path)):
         return parse_qa_list(path, name)
     return parse_deck(path, name)
@@ -72,7 +100,7 @@ def import_deck(path: Path | str, name: str | None = None, replace: bool = False
     (unless ``replace``; a course deck is never replaced).
     """
     deck = read_any_deck(path, name)
-    existing = load_decks().get(deck.name)
+    existing = load_decks([]).get(deck.name)  # a broken file elsewhere does not block an import
     if existing is not None and is_course_deck(existing):
         if existing == deck:
             return ImportResult(existing, existing.path, "unchanged")
@@ -80,8 +108,14 @@ def import_deck(path: Path | str, name: str | None = None, replace: bool = False
             f"{deck.name!r} is the name of a course deck ({existing.path}); "
             "rename your deck (line 1, or --name) and import again")
     target = imported_decks_dir() / f"{safe_file_stem(deck.name)}{DECK_SUFFIX}"
-    if existing is None and target.exists():  # another name mapping to the same file
-        existing = parse_deck(target)
+    if existing is None and (target.exists() or target.is_symlink()):  # another name, same file name
+        stored = parse_deck(target)
+        if stored.name != deck.name:
+            raise ImportRefused(
+                f"your deck {deck.name!r} would be stored as {target}, which already holds the different "
+                f"deck {stored.name!r} (both names give the same file name); --replace never overwrites "
+                "another deck: give yours another name (line 1, or --name)")
+        existing = stored
     if existing is not None:
         if existing == deck:
             return ImportResult(existing, existing.path, "unchanged")
@@ -91,6 +125,13 @@ def import_deck(path: Path | str, name: str | None = None, replace: bool = False
                 "use --replace to overwrite it, or give yours another name")
     atomic_write_text(target, deck.to_text())
     return ImportResult(parse_deck(target), target, "replaced" if existing else "added")
+
+
+def check_deck_name(path: Path, name: str) -> None:
+    """Refuse a deck name given with ``--name`` that is blank, too long or holds control characters."""
+    if not name.strip() or len(name) > 200 or any(unicodedata.category(char) == "Cc" for char in name):
+        raise DeckFormatError(path, None, f"the deck name {name!r} given with --name must be 1-200 "
+                                          "printable characters")
 
 
 def safe_file_stem(name: str) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from cnncourse.flashcards.deck import Card
 
@@ -30,8 +30,8 @@ def answer_html(card: Card) -> str:
     return html.escape(lead) + listing
 
 
-def format_due(due: datetime, now: datetime) -> str:
-    """``2026-11-24 13:05 UTC (in 1 day)``-style text for a due date."""
+def format_due(due: datetime, now: datetime, tz: tzinfo | None = None) -> str:
+    """``2026-11-24 14:05 CET (in 1 day)``-style text for a due date, in local time (``tz=None``: the computer's)."""
     minutes = round(max(0.0, (due - now).total_seconds()) / 60)
     if minutes >= 24 * 60:
         count, unit = round(minutes / (24 * 60)), "day"
@@ -40,4 +40,5 @@ def format_due(due: datetime, now: datetime) -> str:
     else:
         count, unit = minutes, "minute"
     when = "now" if count == 0 else f"in {count} {unit}{'s' if count != 1 else ''}"
-    return f"{due.strftime('%Y-%m-%d %H:%M')} UTC ({when})"
+    local = due.astimezone(tz)
+    return f"{local.strftime('%Y-%m-%d %H:%M')} {local.tzname() or ''} ({when})".replace("  ", " ")
