@@ -155,7 +155,7 @@ _NUMBER = re.compile(
 _PERCENT = re.compile(r"\s?%")
 _RATIO = re.compile(r"\s?[x×](?![\w×]|\s*\d)")
 _TIME = re.compile(r"(?P<space>\s?)(?P<unit>ms|µs|μs|us|s|sec|seconds?|min|minutes?|h|hours?)\b(?!-)")
-_SCALE = re.compile(r"\s?(?P<unit>k|K|M|G|B|thousand|million|billion)\b")
+_SCALE = re.compile(r"\s?(?P<unit>k|K|M|G|B|thousand|million|billion)(?:FLOPs|MACs|B|bytes)?\b")
 _SCALES = {"k": 1e3, "K": 1e3, "thousand": 1e3, "M": 1e6, "million": 1e6, "G": 1e9, "B": 1e9, "billion": 1e9}
 _TIME_SCALES = {"ms": [1e-3], "µs": [1e-6], "μs": [1e-6], "us": [1e-6], "min": [60], "minute": [60], "minutes": [60],
                 "h": [3600], "hour": [3600], "hours": [3600]}
@@ -197,10 +197,11 @@ def prose_numbers(masked: str) -> list[ProseNumber]:
             kind, end = "time", end + suffix.end()
             unit = suffix.group("unit")
             scales = (1.0, *_TIME_SCALES.get(unit, [1e3] if unit in ("s", "sec", "seconds", "second") else []))
+        elif (suffix := _SCALE.match(after)):
+            kind = "decimal" if frac or exp else "count"
+            end, scales = end + suffix.end(), (1.0, _SCALES[suffix.group("unit")])
         elif frac or exp:
             kind = "decimal"
-            if (suffix := _SCALE.match(after)):
-                end, scales = end + suffix.end(), (1.0, _SCALES[suffix.group("unit")])
         elif "," in integer:
             kind = "count"
         if not kind:
@@ -215,11 +216,14 @@ _OUTPUT_NUMBER = re.compile(r"(?<![\w.])[-−]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(
 _CODE_NUMBER = re.compile(r"(?<![\w.])\d[\d_]*(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
-def output_numbers(text: str) -> set[float]:
-    """Every number printed in ``text``, as absolute values (a percentage also as its fraction)."""
+def output_numbers(text: str, fractional_only: bool = False) -> set[float]:
+    """Every number printed in ``text``, as absolute values (a percentage also as its fraction);
+    with ``fractional_only`` just those printed with a decimal point or exponent."""
     values = set()
     for match in _OUTPUT_NUMBER.finditer(text):
         raw = match.group(0).rstrip("% ").replace(",", "").replace("−", "-")
+        if fractional_only and not re.search(r"[.eE]", raw):
+            continue
         try:
             value = abs(float(raw))
         except ValueError:
@@ -241,10 +245,17 @@ def code_numbers(source: str) -> set[float]:
     return values
 
 
-def backed(number: ProseNumber, printed: set[float], literals: set[float]) -> bool:
-    """Whether a printed number (or a code literal, exactly) matches ``number`` at the prose's precision."""
+def backed(number: ProseNumber, printed: set[float], literals: set[float], fractional: set[float] | None = None) -> bool:
+    """Whether a printed number (or a code literal, exactly) matches ``number`` at the prose's precision.
+
+    A rounded count read in its own unit ("31 GFLOPs", "7 M") is matched only by a number printed with
+    decimals (``fractional``: 30.94), not by any small integer that happens to be printed."""
     unit = 10.0 ** -number.decimals
     for scale in number.scales:
+        if number.kind == "count" and scale == 1.0 and len(number.scales) > 1:
+            if fractional is not None and any(abs(v - number.value) <= 0.5 for v in fractional):
+                return True
+            continue
         target, tol = number.value * scale, 0.5 * unit * scale * (1 + 1e-9) + 1e-12
         low, high = target - tol, target + tol
         if number.bound == "lower":
@@ -362,6 +373,7 @@ class Linter:
         self.repo_dir = Path(repo_dir)
         self.findings: list[Finding] = []
         self.printed: set[float] = set()
+        self.fractional: set[float] = set()
         self.literals: set[float] = set()
         for cell in self.nb.cells:
             if cell.cell_type == "code":
@@ -369,6 +381,7 @@ class Linter:
                 for output in cell.get("outputs", []):
                     if not (output.get("output_type") == "stream" and output.get("name") == "stderr"):
                         self.printed |= output_numbers(output_text(output))
+                        self.fractional |= output_numbers(output_text(output), fractional_only=True)
 
     def add(self, cell: int, rule: str, what: str, sentence: str) -> None:
         self.findings.append(Finding(self.path, cell, rule, what, _short(sentence)))
@@ -395,7 +408,7 @@ class Linter:
             return Block(0, len(source), "text")
 
         for number in prose_numbers(masked):
-            if backed(number, self.printed, self.literals):
+            if backed(number, self.printed, self.literals, self.fractional):
                 continue
             block = block_of(number.start)
             text = source[block.start:block.end]

@@ -68,6 +68,14 @@ def test_scaled_and_converted_numbers_are_backed(tmp_path):
     assert findings(tmp_path, *cells) == []
 
 
+@pytest.mark.parametrize("prose, backed", [
+    ("62 k parameters", True), ("61 k parameters", False), ("~31 GFLOPs", True), ("7 M images", False),
+])
+def test_rounded_counts_in_a_unit_need_the_right_rounding(tmp_path, prose, backed):
+    cells = [printed("LeNet: 61,706 parameters; VGG: 30.94 GFLOPs; 7 layers\n"), new_markdown_cell(f"It has {prose}.")]
+    assert (whats(tmp_path, *cells) == []) == backed
+
+
 def test_code_spans_latex_and_plain_integers_are_not_measurements(tmp_path):
     cells = [printed("nothing\n"),
              new_markdown_cell("Set `lr=0.37` and $\\alpha = 0.37$; $$x = 12.5\\%$$ and\n```python\nx = 0.99\n```\n"
