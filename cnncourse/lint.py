@@ -532,7 +532,26 @@ def compare(findings: list[Finding], baseline: list[str], linted: set[str]) -> t
     return new, stale
 
 
-# ---------------------------------------------------------------- command
+# ---------------------------------------------------------------- commands
+
+DEFAULT_BASELINE = REPO_DIR / "tests" / "lint_baseline.txt"
+FIX_HINT = ("Fix the prose (a number no output prints, a wrong lesson, a stale note), or change the experiment "
+            "so that it prints what the prose says; rules: docs/authoring.md.")
+
+
+def run(paths: list[Path], baseline: Path | None = None) -> tuple[list[str], str]:
+    """Lint ``paths``: ``(problem lines, summary)``; no problem lines means success."""
+    import time
+
+    started = time.perf_counter()
+    findings = [f for path in paths for f in lint_notebook(path)]
+    known = read_baseline(baseline) if baseline else []
+    new, stale = compare(findings, known, {p.name for p in paths})
+    lines = [str(finding) for finding in new]
+    lines += [f"{baseline}: stale entry, the finding no longer occurs; delete the line:\n    | {line}" for line in stale]
+    summary = (f"lint: {len(paths)} notebooks, {len(findings)} findings ({len(findings) - len(new)} in the baseline), "
+               f"{len(new)} new, {len(stale)} stale baseline lines, {time.perf_counter() - started:.1f} s")
+    return lines, summary
 
 
 def lint_command(
@@ -542,30 +561,48 @@ def lint_command(
     """Check the prose of lessons against their outputs (default: every notebook in solutions/).
 
     Reports ``file:cell N: <what>`` and the sentence; exits 1 on any finding not in ``--baseline``
-    or on a baseline line that no longer occurs. Rules: docs/authoring.md, "Prose that matches the outputs".
+    or on a baseline line that no longer occurs. Rules: docs/authoring.md.
     """
-    import time
-
     from cnncourse.notebooks import solution_paths
 
-    started = time.perf_counter()
     paths = [Path(p) for p in notebooks] if notebooks else solution_paths()
     for path in paths:
         if not path.is_file():
             typer.echo(f"{path}: no such notebook", err=True)
             raise typer.Exit(2)
-    findings = [f for path in paths for f in lint_notebook(path)]
-    known = read_baseline(baseline) if baseline else []
-    new, stale = compare(findings, known, {p.name for p in paths})
-    for finding in new:
-        typer.echo(str(finding))
-    for line in stale:
-        typer.echo(f"{baseline}: stale entry, the finding no longer occurs; delete the line:\n    | {line}")
-    seconds = time.perf_counter() - started
-    summary = (f"lint: {len(paths)} notebooks, {len(findings)} findings ({len(findings) - len(new)} in the baseline), "
-               f"{len(new)} new, {len(stale)} stale baseline lines, {seconds:.1f} s")
-    if new or stale:
-        typer.echo(summary + "\nFix the prose (or the experiment that should print the number); see docs/authoring.md.",
-                   err=True)
+    lines, summary = run(paths, baseline)
+    for line in lines:
+        typer.echo(line)
+    if lines:
+        typer.echo(f"{summary}\n{FIX_HINT}", err=True)
         raise typer.Exit(1)
     typer.echo(summary)
+
+
+def check_lessons_command() -> None:
+    """CI's lesson check: lessons/ is built from solutions/ (`build --check`) and the prose passes `lint`
+    (with tests/lint_baseline.txt). Says which command fixes which failure."""
+    from cnncourse.notebooks import build, solution_paths
+
+    failed = False
+    problems = build(check=True)
+    for line in problems:
+        typer.echo(line, err=True)
+    if problems:
+        failed = True
+        typer.echo("FAILED cnncourse build --check: lessons/ is out of date or a solution breaks a convention.\n"
+                   "  -> run `cnncourse build` (never edit lessons/ by hand); fix any solution cell named above.", err=True)
+    else:
+        typer.echo("ok: lessons/ is up to date with solutions/")
+    lines, summary = run(solution_paths(), DEFAULT_BASELINE)
+    for line in lines:
+        typer.echo(line, err=True)
+    if lines:
+        failed = True
+        typer.echo(f"FAILED cnncourse lint --baseline tests/lint_baseline.txt ({summary}).\n  -> {FIX_HINT}\n"
+                   "  -> then `cnncourse build`; a fixed baseline finding: delete its line from tests/lint_baseline.txt.",
+                   err=True)
+    else:
+        typer.echo(f"ok: {summary}")
+    if failed:
+        raise typer.Exit(1)

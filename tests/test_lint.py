@@ -189,3 +189,17 @@ def test_solutions_have_no_findings_beyond_the_baseline():
     new, stale = lint.compare(found, lint.read_baseline(BASELINE), {p.name for p in solution_paths()})
     assert not new, "new lint findings (fix the prose or the experiment):\n" + "\n".join(map(str, new))
     assert not stale, "baseline lines that no longer occur (delete them):\n" + "\n".join(stale)
+
+
+def test_check_lessons_passes_on_the_course_and_names_the_fix_for_each_failure(monkeypatch):
+    runner = CliRunner()
+    result = runner.invoke(app, ["check-lessons"])
+    assert result.exit_code == 0, result.output
+    assert "ok: lessons/ is up to date" in result.output and "ok: lint: 18 notebooks" in result.output
+    from cnncourse import notebooks
+    monkeypatch.setattr(notebooks, "build", lambda check: ["lessons/03_pooling.ipynb: stale; run `cnncourse build`"])
+    monkeypatch.setattr(lint, "run", lambda paths, baseline: (["x.ipynb:cell 2: decimal \"0.9\" ..."], "lint: summary"))
+    result = runner.invoke(app, ["check-lessons"])
+    assert result.exit_code == 1
+    assert "FAILED cnncourse build --check" in result.output and "-> run `cnncourse build`" in result.output
+    assert "FAILED cnncourse lint" in result.output and "Fix the prose" in result.output
