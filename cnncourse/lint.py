@@ -155,7 +155,7 @@ _NUMBER = re.compile(
 _PERCENT = re.compile(r"\s?%")
 _RATIO = re.compile(r"\s?[x×](?![\w×]|\s*\d)")
 _TIME = re.compile(r"(?P<space>\s?)(?P<unit>ms|µs|μs|us|s|sec|seconds?|min|minutes?|h|hours?)\b(?!-)")
-_SCALE = re.compile(r"\s?(?P<unit>k|K|M|G|B|thousand|million|billion)(?:FLOPs|MACs|B|bytes)?\b")
+_SCALE = re.compile(r"[\s-]?(?P<unit>k|K|M|G|B|thousand|million|billion)(?:FLOPs|MACs|B|bytes)?\b")
 _SCALES = {"k": 1e3, "K": 1e3, "thousand": 1e3, "M": 1e6, "million": 1e6, "G": 1e9, "B": 1e9, "billion": 1e9}
 _TIME_SCALES = {"ms": [1e-3], "µs": [1e-6], "μs": [1e-6], "us": [1e-6], "min": [60], "minute": [60], "minutes": [60],
                 "h": [3600], "hour": [3600], "hours": [3600]}
@@ -336,7 +336,9 @@ _NOTES = [
     (re.compile(r"\b(?:TODO|FIXME|XXX|TBD)\b"), "authoring note"),
     (re.compile(r"\b(?:issue|PR|pull request)\s*#?\d+|(?<![\w&#])#\d+\b", re.I), "issue number"),
     (re.compile(r"\b(?:an?|the)\s+(?:earlier|previous|older|old|first|last|prior)\s+(?:version|draft|revision|run)s?\s+of\s+"
-                r"(?:this|the)\s+(?:lesson|notebook|course|section|cell)", re.I), "reference to an earlier version"),
+                r"(?:this|the)\s+(?:lesson|notebook|course|section|cell)"
+                r"|\b(?:while|when)\s+(?:writing|preparing|developing|drafting)\s+this\s+(?:lesson|notebook)", re.I),
+     "reference to an earlier version"),
     (re.compile(r"\b(?:target|goal)\s*(?::|=|was|is|of)\s*[<>≤≥~≈]?\s*\d[\d.,]*(?:\s?%)?", re.I), "authoring target"),
     (re.compile(r"\bnbval\b", re.I), "test-harness detail (nbval)"),
 ]

@@ -70,6 +70,7 @@ def test_scaled_and_converted_numbers_are_backed(tmp_path):
 
 @pytest.mark.parametrize("prose, backed", [
     ("62 k parameters", True), ("61 k parameters", False), ("~31 GFLOPs", True), ("7 M images", False),
+    ("a 0.06-million-parameter net", True),
 ])
 def test_rounded_counts_in_a_unit_need_the_right_rounding(tmp_path, prose, backed):
     cells = [printed("LeNet: 61,706 parameters; VGG: 30.94 GFLOPs; 7 layers\n"), new_markdown_cell(f"It has {prose}.")]
@@ -133,6 +134,7 @@ def test_good_cross_references_pass(tmp_path, prose):
 @pytest.mark.parametrize("prose, kind", [
     ("TODO: add a figure.", "authoring note"), ("This fixes issue 15.", "issue number"), ("See #12.", "issue number"),
     ("An earlier version of this lesson used rotations.", "reference to an earlier version"),
+    ("While writing this lesson, a strict setting failed.", "reference to an earlier version"),
     ("Our target: 3 epochs per lesson.", "authoring target"), ("It runs under nbval.", "nbval"),
 ])
 def test_stale_authoring_notes_are_found(tmp_path, prose, kind):
