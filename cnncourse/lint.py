@@ -113,11 +113,12 @@ _BLOCK_START = re.compile(r"^\s{0,3}(#{1,6}\s|[-*+]\s|\d+[.)]\s|\||>)")
 
 def blocks(source: str) -> list[Block]:
     """Split a markdown cell into blocks: headings and table rows are one line each; a paragraph,
-    list item or quote runs until a blank line or the next block's first line."""
+    list item or quote (all its ``>`` lines) runs until a blank line or the next block's first line."""
     result, start, kind, offset = [], None, "text", 0
     for line in source.split("\n"):
         stripped, line_end = line.strip(), offset + len(line)
-        if start is not None and (not stripped or _BLOCK_START.match(line)):
+        continues_quote = kind == "quote" and stripped.startswith(">")
+        if start is not None and (not stripped or _BLOCK_START.match(line) and not continues_quote):
             result.append(Block(start, offset - 1, kind))
             start = None
         if stripped and start is None:

@@ -94,7 +94,7 @@ def test_a_citation_beside_the_number_allows_it(tmp_path):
     assert whats(tmp_path, new_markdown_cell("ImageNet has 1.28 million images (Deng et al., 2009).")) == []
     assert whats(tmp_path, new_markdown_cell("- 1.28 million images, [ImageNet](https://image-net.org/)")) == []
     assert whats(tmp_path, new_markdown_cell("## AlexNet (Krizhevsky, Sutskever & Hinton, 2012)\n\n- 60.9 M weights\n")) == []
-    assert whats(tmp_path, new_markdown_cell("> Seed Q4: pooling cuts compute by 75.5%")) == []
+    assert whats(tmp_path, new_markdown_cell("> Seed Q4: pooling cuts compute\n> by 75.5%")) == []
     # a citation in another paragraph does not count, nor a bare year
     assert len(whats(tmp_path, new_markdown_cell("See (Deng et al., 2009).\n\nIt has 1.28 million images."))) == 1
     assert len(whats(tmp_path, new_markdown_cell("**AlexNet** (2012) reached 84.7 % top-5."))) == 1
