@@ -535,6 +535,15 @@ def compare(findings: list[Finding], baseline: list[str], linted: set[str]) -> t
     return new, stale
 
 
+def prune_baseline(path: Path, findings: list[Finding], linted: set[str]) -> int:
+    """Rewrite the baseline file without its stale lines (comments kept); returns how many went."""
+    text = Path(path).read_text(encoding="utf-8").splitlines()
+    _, stale = compare(findings, read_baseline(path), linted)
+    kept = [line for line in text if line.strip() not in set(stale)]
+    Path(path).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return len(text) - len(kept)
+
+
 # ---------------------------------------------------------------- commands
 
 DEFAULT_BASELINE = REPO_DIR / "tests" / "lint_baseline.txt"
@@ -551,7 +560,7 @@ def run(paths: list[Path], baseline: Path | None = None) -> tuple[list[str], str
     known = read_baseline(baseline) if baseline else []
     new, stale = compare(findings, known, {p.name for p in paths})
     lines = [str(finding) for finding in new]
-    lines += [f"{baseline}: stale entry, the finding no longer occurs; delete the line:\n    | {line}" for line in stale]
+    lines += [f"{baseline}: stale entry, the finding no longer occurs; delete the line (or run `cnncourse lint --baseline FILE --prune`):\n    | {line}" for line in stale]
     summary = (f"lint: {len(paths)} notebooks, {len(findings)} findings ({len(findings) - len(new)} in the baseline), "
                f"{len(new)} new, {len(stale)} stale baseline lines, {time.perf_counter() - started:.1f} s")
     return lines, summary
@@ -560,6 +569,7 @@ def run(paths: list[Path], baseline: Path | None = None) -> tuple[list[str], str
 def lint_command(
     notebooks: Optional[list[Path]] = typer.Argument(None, help="Notebooks to lint (default: every one in solutions/)."),
     baseline: Optional[Path] = typer.Option(None, help="Known findings, one key per line: only new ones fail."),
+    prune: bool = typer.Option(False, "--prune", help="Delete the baseline's stale lines (never adds one)."),
 ) -> None:
     """Check the prose of lessons against their outputs (default: every notebook in solutions/).
 
@@ -573,6 +583,12 @@ def lint_command(
         if not path.is_file():
             typer.echo(f"{path}: no such notebook", err=True)
             raise typer.Exit(2)
+    if prune:
+        if baseline is None:
+            typer.echo("--prune needs --baseline FILE", err=True)
+            raise typer.Exit(2)
+        removed = prune_baseline(baseline, [f for path in paths for f in lint_notebook(path)], {p.name for p in paths})
+        typer.echo(f"{baseline}: removed {removed} stale lines")
     lines, summary = run(paths, baseline)
     for line in lines:
         typer.echo(line)

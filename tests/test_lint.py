@@ -184,6 +184,13 @@ def test_command_exits_1_on_a_new_finding_and_0_with_it_in_the_baseline(tmp_path
     result = runner.invoke(app, ["lint", str(path), "--baseline", str(baseline)])
     assert result.exit_code == 1 and "stale entry" in result.output
     assert runner.invoke(app, ["lint", str(tmp_path / "nope.ipynb")]).exit_code == 2
+    result = runner.invoke(app, ["lint", str(path), "--baseline", str(baseline), "--prune"])
+    assert result.exit_code == 0 and "removed 1 stale lines" in result.output
+    assert baseline.read_text() == "# known\n" + lint.lint_notebook(path)[0].key + "\n"
+    path.write_text(nbformat.writes(new_notebook(cells=[new_markdown_cell("It scores 0.94.")])))
+    result = runner.invoke(app, ["lint", str(path), "--baseline", str(baseline), "--prune"])
+    assert result.exit_code == 1 and "0.94" in result.output  # pruning never accepts a new finding
+    assert baseline.read_text() == "# known\n"
 
 
 def test_solutions_have_no_findings_beyond_the_baseline():
