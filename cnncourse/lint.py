@@ -452,7 +452,9 @@ class Linter:
             line_start = masked.rfind("\n", 0, match.start()) + 1
             segment = masked[line_start:match.start()]
             cut = [m.end() for m in _TOPIC_START.finditer(segment)]
-            topic = segment[cut[-1] if cut else 0:]
+            # the segment is cut on the masked text (no cut inside code), its words read from the source,
+            # so a topic written as code (`keras.regularizers.L2(...)` (lesson 08)) still counts
+            topic = source[line_start + (cut[-1] if cut else 0):match.start()]
             if not topic_matches(topic, numbers, self.solutions_dir):
                 self.add(index, "xref", f"\"{' '.join(topic.split())}\" is not a topic of lesson "
                          f"{'-'.join(f'{n:02d}' for n in sorted({numbers[0], numbers[-1]}))} ({_titles(numbers)})",

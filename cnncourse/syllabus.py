@@ -131,8 +131,8 @@ LESSONS: tuple[Lesson, ...] = (
            ("classical", "data", "models"),
            ("16.hog_features", "16.evaluate_classifier")),
     Lesson("17_deployment", "Deployment: making inference cheap",
-           "TensorFlow Lite conversion, int8 quantization, pruning, distillation, low-rank factorization; "
-           "serving over HTTP vs on-device inference.",
+           "Model compression for deployment: TensorFlow Lite conversion, int8 quantization, pruning, "
+           "distillation, low-rank factorization; serving over HTTP vs on-device inference.",
            ("compression", "data", "models", "serving", "tflite_utils"),
            ("17.magnitude_prune", "17.distillation_loss", "17.low_rank_dense")),
     Lesson("18_limitations_and_trends", "Limitations of CNNs and where the field is going",

@@ -125,7 +125,8 @@ def test_bad_cross_references_are_found(tmp_path, prose, problem):
 @pytest.mark.parametrize("prose", [
     "We use transfer learning (lesson 12).", "Pooling (see lesson 03) shrinks maps.",
     "**Prerequisites:** lessons 01–03 (tensors, convolution, pooling).", "lesson 13 (explainability)",
-    "Batch normalisation (lesson 08) helps.", "Deck: `data/flashcards/03_pooling.txt`.", "Go on with lesson 18.",
+    "Batch normalisation (lesson 08) helps.", "A layer with `keras.regularizers.L2(1e-4)` (lesson 08) adds a loss.",
+    "Remedies: compression (lesson 17).", "Deck: `data/flashcards/03_pooling.txt`.", "Go on with lesson 18.",
 ])
 def test_good_cross_references_pass(tmp_path, prose):
     assert whats(tmp_path, new_markdown_cell(prose)) == []
