@@ -14,6 +14,9 @@ def _register() -> None:
     app.command("doctor")(doctor.doctor_command)
     app.command("build")(notebooks.build_command)
     app.command("execute")(notebooks.execute_command)
+    from cnncourse.lint import check_lessons_command, lint_command
+    app.command("lint")(lint_command)
+    app.command("check-lessons")(check_lessons_command)
     from cnncourse.grading.cli import grade_command
     app.command("grade")(grade_command)
     from cnncourse.bench.cli import bench_command

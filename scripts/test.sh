@@ -8,7 +8,7 @@ export PATH="$PWD/.venv/bin:$PATH" TF_CPP_MIN_LOG_LEVEL=3 PYTHONHASHSEED=0
 # Keep CI away from a learner's real course home.
 export CNNCOURSE_HOME="${CNNCOURSE_HOME:-$PWD/.course-home}"
 cnncourse doctor
-cnncourse build --check
+cnncourse check-lessons  # `cnncourse build --check` + `cnncourse lint` (baseline tests/lint_baseline.txt)
 pytest -q tests
 pytest -q --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg \
   --nbval-cell-timeout 600 -p no:cacheprovider solutions

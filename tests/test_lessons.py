@@ -5,15 +5,10 @@ import pytest
 
 from cnncourse import checks
 from cnncourse import notebooks as nbs
+from cnncourse import syllabus
 from cnncourse.paths import DATA_DIR, LESSONS_DIR
 
-SLUGS = [
-    "01_cnn_vs_dense", "02_convolution", "03_pooling", "04_activations_dense_loss", "05_backpropagation",
-    "06_training_loop", "07_initialization_and_hyperparameters", "08_regularization_and_overfitting",
-    "09_data_augmentation", "10_classic_architectures", "11_modern_architectures", "12_transfer_learning",
-    "13_interpretability", "14_vision_tasks", "15_beyond_images", "16_cnn_vs_classical_ml", "17_deployment",
-    "18_limitations_and_trends",
-]
+SLUGS = list(syllabus.SLUGS)
 SOLUTIONS = nbs.solution_paths()
 IDS = [p.stem for p in SOLUTIONS]
 

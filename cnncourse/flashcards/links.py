@@ -6,16 +6,11 @@ from dataclasses import dataclass
 
 from cnncourse.flashcards.catalog import COURSE_DECKS_DIR
 from cnncourse.flashcards.deck import Card, normalize_question, parse_deck
+from cnncourse.syllabus import SLUGS
 
 LINKS_FILE = COURSE_DECKS_DIR / "seed_links.tsv"
 SEED_DECKS = ("cnn_interview_questions", "lesson_6_flashcards")
-LESSON_SLUGS = (
-    "01_cnn_vs_dense", "02_convolution", "03_pooling", "04_activations_dense_loss",
-    "05_backpropagation", "06_training_loop", "07_initialization_and_hyperparameters",
-    "08_regularization_and_overfitting", "09_data_augmentation", "10_classic_architectures",
-    "11_modern_architectures", "12_transfer_learning", "13_interpretability", "14_vision_tasks",
-    "15_beyond_images", "16_cnn_vs_classical_ml", "17_deployment", "18_limitations_and_trends",
-)
+LESSON_SLUGS = SLUGS
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,55 @@
+"""The syllabus table (cnncourse/syllabus.py) agrees with the notebooks it describes."""
+import ast
+import re
+
+import pytest
+
+from cnncourse import notebooks as nbs
+from cnncourse import syllabus
+from cnncourse.checks import REGISTRY
+
+LESSONS = syllabus.LESSONS
+IDS = [lesson.slug for lesson in LESSONS]
+
+
+def cnncourse_modules(nb) -> set[str]:
+    """Top-level ``cnncourse`` modules a notebook imports (``checks`` and ``repro`` left out: every lesson uses them)."""
+    found = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        source = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "cnncourse":
+                parts = node.module.split(".")[1:]
+                found.update(parts[:1] if parts else [alias.name for alias in node.names])
+            elif isinstance(node, ast.Import):
+                found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("cnncourse."))
+    return found - {"checks", "repro"}
+
+
+def test_the_syllabus_lists_exactly_the_solution_notebooks_in_order():
+    assert [p.stem for p in nbs.solution_paths()] == list(syllabus.SLUGS)
+    assert [lesson.number for lesson in LESSONS] == list(range(1, len(LESSONS) + 1))
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+", slug) for slug in syllabus.SLUGS)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_row_matches_its_notebook(lesson):
+    nb = nbs.read(lesson.solution_path)
+    assert nb.cells[0].source.splitlines()[0] == lesson.heading
+    checked = tuple(nbs.cell_info(c)["exercise"] for c in nb.cells if nbs.cell_info(c).get("role") == "check")
+    assert checked == lesson.exercises
+    assert all(exercise in REGISTRY for exercise in lesson.exercises)
+    assert set(lesson.modules) == cnncourse_modules(nb)
+    assert lesson.deck.is_file()
+    assert lesson.objectives.strip() and "\n" not in lesson.objectives
+
+
+def test_lookup_by_number_and_slug_and_clear_errors():
+    assert syllabus.by_number(10).slug == "10_classic_architectures"
+    assert syllabus.by_slug("03_pooling").title.startswith("Pooling")
+    with pytest.raises(KeyError, match="lessons are numbered 01-18"):
+        syllabus.by_number(19)
+    with pytest.raises(KeyError, match="unknown lesson 'nope'"):
+        syllabus.by_slug("nope")
