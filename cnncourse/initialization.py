@@ -103,3 +103,27 @@ def layer_statistics(model, x, y) -> dict[str, np.ndarray]:
         "gradient_std": np.array([float(tf.math.reduce_std(g)) for g in act_grads]),
         "kernel_grad_std": np.array([float(tf.math.reduce_std(g)) for g in kernel_grads]),
     }
+
+
+def mean_square_gains(model, x) -> np.ndarray:
+    """Per-layer gain of the signal's second moment: mean(h_l ** 2) / mean(h_{l-1} ** 2) for consecutive Conv2D outputs.
+
+    This is the quantity He initialisation keeps at 1 *in expectation over the random weights*
+    (Glorot at 1/2 for ReLU units); one network's actual gains scatter around that value.
+    Forward pass only; returns ``depth - 1`` ratios.
+    """
+    import keras
+    import tensorflow as tf
+
+    h = tf.convert_to_tensor(np.asarray(x, dtype=np.float32))
+    second_moments = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        h = layer(h)
+        if isinstance(layer, keras.layers.Conv2D):
+            second_moments.append(float(tf.reduce_mean(tf.square(h))))
+    if len(second_moments) < 2:
+        raise ValueError(f"mean_square_gains needs at least 2 Conv2D layers, the model has {len(second_moments)}")
+    m = np.array(second_moments)
+    return m[1:] / m[:-1]

@@ -74,12 +74,12 @@ LESSONS: tuple[Lesson, ...] = (
            "Forward pass, loss, backward pass (chain rule) and update by hand on a tiny conv net; the "
            "backward pass of a convolution; gradient checks.",
            ("data", "ops", "tinynet"),
-           ("05.conv2d_backward", "05.train_step")),
+           ("05.conv2d_backward", "05.avg_pool_backward")),
     Lesson("06_training_loop", "The training loop",
            "Training a CNN with a GradientTape loop and with model.fit; optimizers SGD, momentum and Adam; "
            "honest test accuracy; the fast recipe.",
            ("data", "models", "training"),
-           ("06.train_step", "06.momentum_update")),
+           ("06.clipped_train_step", "06.momentum_update")),
     Lesson("07_initialization_and_hyperparameters", "Initialization and hyper-parameters",
            "Weight initialization (Glorot, He), learning rate and the range test, batch size, learning-rate "
            "schedules.",

@@ -66,30 +66,16 @@ def unflipped_dx(dout, x, w, stride=1, pad=0):
 
 def test_lesson05_checkers():
     checks.conv2d_backward(good_conv_backward)
-    checks.numpy_train_step(tinynet.train_step)
     with pytest.raises(CheckFailed, match="dw"):
         checks.conv2d_backward(unflipped_dx)
     with pytest.raises(CheckFailed, match="not done yet"):
         checks.conv2d_backward(stub)
-    with pytest.raises(CheckFailed, match="not done yet"):
-        checks.numpy_train_step(stub)
-    with pytest.raises(CheckFailed, match="updated"):
-        checks.numpy_train_step(lambda p, x, y, lr: (tinynet.loss_and_grads(p, x, y)[0], dict(p)))
 
 
 # ---- 06
-def no_update(model, optimizer, loss_fn, x, y):
-    return loss_fn(y, model(x, training=True))
-
-
 def test_lesson06_checkers():
-    checks.tf_train_step(training.train_step)
     checks.momentum_update(training.momentum_update)
-    with pytest.raises(CheckFailed, match="did not change"):
-        checks.tf_train_step(no_update)
     with pytest.raises(CheckFailed, match="velocity"):
         checks.momentum_update(lambda w, g, v, lr, m=0.9: (w - lr * g, v))
-    with pytest.raises(CheckFailed, match="not done yet"):
-        checks.tf_train_step(stub)
     with pytest.raises(CheckFailed, match="not done yet"):
         checks.momentum_update(stub)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from cnncourse.initialization import (deep_conv_stack, fans, glorot_std, glorot_uniform, he_normal, he_std,
-                                      layer_statistics)
+                                      layer_statistics, mean_square_gains)
 
 
 @pytest.mark.parametrize("shape", [(20, 30), (3, 3, 8, 16), (5, 5, 1, 4)])
@@ -47,3 +47,18 @@ def test_he_keeps_scale_better_than_glorot():
     he = layer_statistics(deep_conv_stack("he_normal", depth=8, filters=16, input_shape=(12, 12, 1)), x, y)
     gl = layer_statistics(deep_conv_stack("glorot_normal", depth=8, filters=16, input_shape=(12, 12, 1)), x, y)
     assert he["activation_std"][-1] > 3 * gl["activation_std"][-1]
+
+
+def test_mean_square_gains_follow_the_initialiser_scale():
+    x = np.random.default_rng(0).normal(size=(16, 12, 12, 1)).astype("float32")
+    he = np.concatenate([mean_square_gains(deep_conv_stack("he_normal", depth=5, filters=32, input_shape=(12, 12, 1), seed=s), x)
+                         for s in range(3)])
+    glorot = np.concatenate([mean_square_gains(deep_conv_stack("glorot_normal", depth=5, filters=32, input_shape=(12, 12, 1),
+                                                               seed=s), x) for s in range(3)])
+    assert he.shape == (12,)
+    assert 0.7 < he.mean() < 1.2 and 0.35 < glorot.mean() < 0.6, (he.mean(), glorot.mean())
+
+
+def test_mean_square_gains_needs_two_conv_layers():
+    with pytest.raises(ValueError, match="at least 2 Conv2D"):
+        mean_square_gains(deep_conv_stack("he_normal", depth=1, filters=4, input_shape=(8, 8, 1)), np.zeros((1, 8, 8, 1)))

@@ -50,33 +50,37 @@ def conv2d_backward(student_fn):
     return "4 hidden cases match tf.GradientTape, and gradcheck agrees"
 
 
-@exercise("05.train_step", points=3)
-def numpy_train_step(student_fn):
-    """one full NumPy training step of the tiny conv net (forward, loss, backward, update)"""
-    from cnncourse import tinynet
-    from cnncourse.data import load_digits
+def _tf_avg_pool_grad(x_shape, size, stride, dout):
+    import tensorflow as tf
 
-    x, y = load_digits()
-    x = (x / 16.0)[..., None].astype(np.float64)
-    rng = np.random.default_rng(55)
-    idx = rng.choice(len(x), 64, replace=False)
-    xb, yb = x[idx], y[idx]
-    params = tinynet.init_params(filters=4, seed=7)
-    ref_loss, ref_params = tinynet.train_step(params, xb, yb, lr=0.1)
-    snapshot = {k: v.copy() for k, v in params.items()}
-    out = student_fn({k: v.copy() for k, v in params.items()}, xb, yb, 0.1)
-    expect_true(isinstance(out, tuple) and len(out) == 2, "return the tuple (loss, new_params)")
-    loss, new = out
-    expect_close(loss, ref_loss, "loss", hint="the loss is computed on the forward pass, before the update")
-    for k in ("b2", "w2", "b1", "w1"):
-        expect_true(k in new, f"new_params is missing {k!r}")
-        expect_close(new[k], ref_params[k], f"updated {k}",
-                     hint=f"new {k} = {k} - lr * d loss/d {k}; follow the chain rule back through "
-                          "dense -> max pool -> ReLU -> conv", rtol=1e-6, atol=1e-9)
-    expect_true(all(np.array_equal(params[k], snapshot[k]) for k in params), "do not modify the input params in place")
-    p, losses = new, [loss]
-    for _ in range(5):
-        l, p = student_fn(p, xb, yb, 0.1)
-        losses.append(l)
-    expect_true(losses[-1] < losses[0], f"the loss did not decrease over 6 steps: {np.round(losses, 3)}")
-    return f"matches the reference update; loss {losses[0]:.3f} -> {losses[-1]:.3f} in 6 steps"
+    x = tf.zeros(x_shape, tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        s = tf.reduce_sum(tf.nn.avg_pool2d(x, size, stride, "VALID") * dout)
+    return tape.gradient(s, x).numpy()
+
+
+@exercise("05.avg_pool_backward", points=3)
+def avg_pool_backward(student_fn):
+    """average-pooling backward pass in NumPy, including overlapping windows and sizes that do not divide the input"""
+    from cnncourse.ops import output_size
+
+    rng = np.random.default_rng(5005)
+    cases = [((1, 4, 4, 1), 2, None), ((2, 5, 5, 3), 2, None), ((2, 7, 6, 2), 3, 2), ((1, 5, 7, 2), 2, 1),
+             ((2, 6, 6, 1), 3, 3)]
+    for x_shape, size, stride in cases:
+        s = stride or size
+        ho, wo = output_size(x_shape[1], size, s), output_size(x_shape[2], size, s)
+        dout = rng.normal(size=(x_shape[0], ho, wo, x_shape[3]))
+        dx = student_fn(dout.copy(), x_shape, size=size, stride=stride)
+        where = f"x shape {x_shape}, size {size}, stride {stride}"
+        expect_true(dx is not None and np.shape(dx) == tuple(x_shape),
+                    f"dx must have the input's shape {tuple(x_shape)}, got {np.shape(dx)} ({where})")
+        ref = _tf_avg_pool_grad(x_shape, size, s, dout)
+        hint = ("each output averaged size*size inputs, so each of them receives dout / (size*size); windows start every "
+                "`stride` pixels (stride=None means stride=size); where windows overlap the shares add up (+=, not =); "
+                "rows/columns no window covers get 0")
+        if stride is not None and stride < size:
+            hint += " — this case has overlapping windows"
+        expect_close(dx, ref, f"dx ({where})", hint=hint)
+    return "5 hidden cases (overlapping windows, uncovered borders) match tf.GradientTape through tf.nn.avg_pool2d"

@@ -7,51 +7,6 @@ from cnncourse.checks.expect import expect_close, expect_true
 from cnncourse.checks.registry import exercise
 
 
-def _fixed_problem():
-    import keras
-
-    from cnncourse.data import load_fashion_mnist, prepare_images
-    from cnncourse.models.fashion import small_cnn
-
-    (x, y), _ = load_fashion_mnist()
-    xb, yb = prepare_images(x[1000:1032]), y[1000:1032].astype(np.int64)
-    keras.utils.set_random_seed(606)
-    model = small_cnn(filters=4, dense=16)
-    return model, xb, yb
-
-
-@exercise("06.train_step", points=2)
-def tf_train_step(student_fn):
-    """a GradientTape training step: forward, loss, gradients, update"""
-    import keras
-    import tensorflow as tf
-
-    from cnncourse.training import train_step as reference
-
-    model, xb, yb = _fixed_problem()
-    start = [w.copy() for w in model.get_weights()]
-    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-
-    ref_opt = keras.optimizers.SGD(0.1)
-    ref_loss = float(reference(model, ref_opt, loss_fn, tf.constant(xb), tf.constant(yb)))
-    ref_weights = [w.copy() for w in model.get_weights()]
-
-    model.set_weights(start)
-    opt = keras.optimizers.SGD(0.1)
-    loss = student_fn(model, opt, loss_fn, tf.constant(xb), tf.constant(yb))
-    expect_true(loss is not None, "return the batch loss")
-    expect_close(float(loss), ref_loss, "returned loss",
-                 hint="return loss_fn(y, model(x, training=True)) computed inside the tape, before the update", rtol=1e-4)
-    moved = any(not np.allclose(a, b) for a, b in zip(model.get_weights(), start))
-    expect_true(moved, "the weights did not change: call optimizer.apply_gradients(zip(grads, model.trainable_variables))")
-    for i, (a, b) in enumerate(zip(model.get_weights(), ref_weights)):
-        expect_close(a, b, f"weight tensor {i} after the step",
-                     hint="take tape.gradient(loss, model.trainable_variables) and apply them once", rtol=1e-4, atol=1e-5)
-    losses = [float(student_fn(model, opt, loss_fn, tf.constant(xb), tf.constant(yb))) for _ in range(5)]
-    expect_true(losses[-1] < ref_loss, f"the loss did not go down over 6 steps: {ref_loss:.3f} -> {losses[-1]:.3f}")
-    return f"matches the reference update; loss {ref_loss:.3f} -> {losses[-1]:.3f} in 6 steps"
-
-
 @exercise("06.momentum_update", points=2)
 def momentum_update(student_fn):
     """SGD with momentum, step by step like keras.optimizers.SGD(momentum=...)"""
@@ -72,3 +27,69 @@ def momentum_update(student_fn):
             expect_close(w, np.asarray(var.numpy()), f"w after step {step + 1} (lr={lr}, momentum={mom})",
                          hint="velocity = momentum * velocity - lr * grad, then w = w + velocity", rtol=1e-5, atol=1e-5)
     return "3 settings x 4 steps match keras.optimizers.SGD(momentum=...)"
+
+
+def _regularized_problem():
+    """A small fixed CNN with batch norm (training and inference differ) and L2 penalties (model.losses non-empty)."""
+    import keras
+
+    from cnncourse.data import load_fashion_mnist, prepare_images
+
+    (x, y), _ = load_fashion_mnist()
+    xb, yb = prepare_images(x[2000:2032]), y[2000:2032].astype(np.int64)
+    keras.utils.set_random_seed(616)
+    l2 = keras.regularizers.L2(0.05)
+    inputs = keras.Input((28, 28, 1))
+    h = keras.layers.Conv2D(4, 3, strides=2, kernel_regularizer=l2)(inputs)
+    h = keras.layers.BatchNormalization()(h)
+    h = keras.layers.Activation("relu")(keras.layers.MaxPooling2D(2)(h))
+    h = keras.layers.Dense(16, activation="relu", kernel_regularizer=l2)(keras.layers.Flatten()(h))
+    model = keras.Model(inputs, keras.layers.Dense(10, kernel_regularizer=l2)(h))
+    return model, xb, yb
+
+
+def _reference_clipped_step(model, optimizer, loss_fn, x, y, clip_norm):
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + tf.add_n(model.losses)
+    grads = tape.gradient(loss, model.trainable_variables)
+    clipped, norm = tf.clip_by_global_norm(grads, clip_norm)
+    optimizer.apply_gradients(zip(clipped, model.trainable_variables))
+    return loss, norm
+
+
+@exercise("06.clipped_train_step", points=3)
+def clipped_train_step(student_fn):
+    """a train step with the layers' regularisation losses and gradient clipping by global norm"""
+    import keras
+    import tensorflow as tf
+
+    model, xb, yb = _regularized_problem()
+    start = [w.copy() for w in model.get_weights()]
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    x, y = tf.constant(xb), tf.constant(yb)
+    for label, factor in (("clipping inactive", 1e3), ("clipping active", 0.2)):
+        model.set_weights(start)
+        _, probe_norm = _reference_clipped_step(model, keras.optimizers.SGD(0.0), loss_fn, x, y, 1e9)
+        clip_norm = float(probe_norm) * factor
+        model.set_weights(start)
+        ref_loss, ref_norm = _reference_clipped_step(model, keras.optimizers.SGD(0.5), loss_fn, x, y, clip_norm)
+        ref_weights = [v.numpy().copy() for v in model.trainable_variables]
+        model.set_weights(start)
+        out = student_fn(model, keras.optimizers.SGD(0.5), loss_fn, x, y, clip_norm)
+        expect_true(isinstance(out, tuple) and len(out) == 2, "return the tuple (loss, global_norm)")
+        loss, norm = out
+        where = f"({label}: clip_norm {clip_norm:.3g}, gradient norm {float(ref_norm):.3g})"
+        expect_close(float(loss), float(ref_loss), f"returned loss {where}", rtol=1e-4,
+                     hint="the loss to minimise is loss_fn(y, logits) + the sum of model.losses (the L2 penalties of the "
+                          "layers), computed inside the tape with model(x, training=True), before the update")
+        expect_close(float(norm), float(ref_norm), f"returned global norm {where}", rtol=1e-4,
+                     hint="return the global norm of the gradients *before* clipping: sqrt of the sum of squares of "
+                          "all gradient entries (tf.clip_by_global_norm returns it as its second value)")
+        for i, (v, ref) in enumerate(zip(model.trainable_variables, ref_weights)):
+            expect_close(v.numpy(), ref, f"variable {v.path} after the step {where}", rtol=1e-4, atol=1e-6,
+                         hint="take tape.gradient of the total loss, clip the whole list with "
+                              "tf.clip_by_global_norm(grads, clip_norm) (one norm for all variables together, not one "
+                              "per variable), then apply the clipped gradients once")
+    return "matches the reference step with clipping inactive and active (total loss, global norm, every variable)"
