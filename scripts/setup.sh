@@ -45,7 +45,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   # tensorflow and tensorflow-cpu install the same files: never leave both in one environment.
   if [ "${CNNCOURSE_GPU:-0}" = 1 ]; then other=tensorflow-cpu; else other=tensorflow; fi
-  if .venv/bin/python -m pip show -q "$other" >/dev/null 2>&1; then
+  if [ "$(uname -m)" = x86_64 ] && .venv/bin/python -m pip show -q "$other" >/dev/null 2>&1; then
     .venv/bin/python -m pip uninstall -q -y $(.venv/bin/python -m pip list --format=freeze 2>/dev/null | grep -oiP '^tensorflow([-_]cpu)?(?===)')
   fi
   .venv/bin/python -m pip install -q -r requirements.txt

@@ -15,6 +15,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+from packaging.requirements import Requirement
+
 from cnncourse import jupyter_env
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,15 +46,25 @@ def test_setup_installs_requirements_txt_then_runs_postbuild():
         "a binder/ folder would make repo2docker ignore the top-level files"
 
 
+def pinned_requirements() -> list[Requirement]:
+    lines = [line.split(" #")[0].strip() for line in (REPO / "requirements.txt").read_text().splitlines()]
+    return [Requirement(line) for line in lines if line and not line.startswith(("#", "-"))]
+
+
 def test_requirements_pin_the_cpu_build_and_every_pin_is_constrained():
-    reqs = (REPO / "requirements.txt").read_text()
     constraints = {line.split("==")[0].lower().replace("_", "-"): line.split("==")[1]
                    for line in (REPO / "constraints.txt").read_text().split() if "==" in line}
-    pins = re.findall(r"^([A-Za-z0-9_.-]+)==([0-9][^\s#]*)", reqs, flags=re.M)
-    assert ("tensorflow-cpu", "2.21.0") in pins and "tensorflow" not in dict(pins)
-    for name, version in pins:
-        assert constraints.get(name.lower().replace("_", "-")) == version, f"{name}=={version} not in constraints.txt"
-    assert "tensorflow" not in constraints, "constraints.txt would pull the GPU wheel next to tensorflow-cpu"
+    reqs = pinned_requirements()
+    for req in reqs:
+        version = str(req.specifier).removeprefix("==")
+        assert constraints.get(req.name.lower().replace("_", "-")) == version, f"{req} not in constraints.txt"
+    tensorflow = {req.name: req.marker for req in reqs if req.name.startswith("tensorflow") and "datasets" not in req.name}
+    x86_linux = {"sys_platform": "linux", "platform_machine": "x86_64"}
+    for where, wanted in [(x86_linux, "tensorflow-cpu"), ({"sys_platform": "win32", "platform_machine": "AMD64"}, "tensorflow-cpu"),
+                          ({"sys_platform": "darwin", "platform_machine": "arm64"}, "tensorflow"),
+                          ({"sys_platform": "linux", "platform_machine": "aarch64"}, "tensorflow")]:
+        chosen = [name for name, marker in tensorflow.items() if marker.evaluate(where)]
+        assert chosen == [wanted], (where, chosen)
 
 
 def test_doctor_passes_after_exactly_the_repo2docker_steps(tmp_path):
@@ -70,8 +82,9 @@ def test_doctor_passes_after_exactly_the_repo2docker_steps(tmp_path):
     assert before.returncode == 1 and "jupyter_env" in before.stdout, before.stdout
 
     # requirements.txt: every pin is the version the shared packages hold.
-    for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==([0-9][^\s#]*)", (REPO / "requirements.txt").read_text(), flags=re.M):
-        assert md.version(name) == version, f"{name}: requirements.txt pins {version}, this environment has {md.version(name)}"
+    for req in pinned_requirements():
+        if req.marker is None or req.marker.evaluate():
+            assert md.version(req.name) in req.specifier, f"{req}: this environment has {md.version(req.name)}"
     subprocess.run(["bash", str(REPO / "postBuild")], env=env, check=True, cwd=REPO, capture_output=True)
 
     kernel = json.loads(jupyter_env.kernel_json_path(venv).read_text())

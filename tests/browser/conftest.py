@@ -63,8 +63,9 @@ class Lab:
         shutil.copytree(REPO / "lessons", self.notebooks)
         self.home.mkdir()
         env = {k: v for k, v in os.environ.items() if k not in NOT_IN_A_LEARNERS_SHELL}
+        # A fresh learner: no user-level Jupyter config, settings or kernels of the developer's own.
         env.update(CNNCOURSE_HOME=str(self.home), JUPYTER_CONFIG_DIR=str(self.root / "jupyter-config"),
-                   JUPYTER_RUNTIME_DIR=str(self.root / "jupyter-runtime"))
+                   JUPYTER_DATA_DIR=str(self.root / "jupyter-data"), JUPYTER_RUNTIME_DIR=str(self.root / "jupyter-runtime"))
         jupyter = Path(sys.executable).with_name("jupyter")
         cmd = [str(jupyter), "lab", *start_sh_args(), f"--notebook-dir={self.notebooks}",
                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
