@@ -27,8 +27,10 @@ CHROMIUM = os.environ.get("CNNCOURSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
-# What a learner's shell does not have: the test must see what the learner sees.
-NOT_IN_A_LEARNERS_SHELL = ("TF_CPP_MIN_LOG_LEVEL", "PYTHONHASHSEED", "CNNCOURSE_PROGRESS")
+# What a learner's shell does not have: the test must see what the learner sees. PYTEST_CURRENT_TEST
+# matters most: ipykernel stops forwarding the kernel's C-level stderr (TensorFlow's log lines) to
+# the notebook when it sees it, which hid the very red boxes this test looks for.
+NOT_IN_A_LEARNERS_SHELL = ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS", "PYTHONHASHSEED", "CNNCOURSE_PROGRESS")
 
 
 def free_port() -> int:
@@ -62,7 +64,7 @@ class Lab:
     def start(self) -> None:
         shutil.copytree(REPO / "lessons", self.notebooks)
         self.home.mkdir()
-        env = {k: v for k, v in os.environ.items() if k not in NOT_IN_A_LEARNERS_SHELL}
+        env = {k: v for k, v in os.environ.items() if k not in NOT_IN_A_LEARNERS_SHELL and not k.startswith("PYTEST_")}
         # A fresh learner: no user-level Jupyter config, settings or kernels of the developer's own.
         env.update(CNNCOURSE_HOME=str(self.home), JUPYTER_CONFIG_DIR=str(self.root / "jupyter-config"),
                    JUPYTER_DATA_DIR=str(self.root / "jupyter-data"), JUPYTER_RUNTIME_DIR=str(self.root / "jupyter-runtime"))
