@@ -26,12 +26,6 @@ def fans(shape) -> tuple[int, int]:
     return shape[-2] * receptive, shape[-1] * receptive
 
 
-def glorot_std(shape) -> float:
-    """Standard deviation of Glorot/Xavier init: sqrt(2 / (fan_in + fan_out))."""
-    fan_in, fan_out = fans(shape)
-    return float(np.sqrt(2.0 / (fan_in + fan_out)))
-
-
 def he_std(shape) -> float:
     """Standard deviation of He/Kaiming init for ReLU: sqrt(2 / fan_in)."""
     fan_in, _ = fans(shape)

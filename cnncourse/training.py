@@ -46,11 +46,6 @@ import numpy as np
 
 
 # --------------------------------------------------------------------------- updates (NumPy)
-def sgd_update(w, grad, lr: float):
-    """Plain SGD: ``w - lr * grad``."""
-    return w - lr * grad
-
-
 def momentum_update(w, grad, velocity, lr: float, momentum: float = 0.9):
     """SGD with momentum in Keras' convention; returns ``(new_w, new_velocity)``.
 
