@@ -1,5 +1,7 @@
 """Model compression for deployment: magnitude pruning, low-rank dense layers, distillation.
 
+Used in lesson 17.
+
 * :func:`magnitude_mask` / :func:`prune_model` / :class:`KeepPruned` -- zero the smallest
   weights of every Conv2D/Dense kernel and keep them zero while fine-tuning.
 * :func:`low_rank_factors` / :func:`factorize_dense` -- replace a Dense kernel W (n x m) by

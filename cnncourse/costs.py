@@ -1,5 +1,7 @@
 """What a layer costs: parameters, multiply-accumulates (MACs) and FLOPs, from shapes or a built model.
 
+Used in lessons 01, 03.
+
 The course's one cost module (``cnncourse.flops`` re-exports lesson 10/11's names of these functions).
 Counts follow Keras: a Dense layer holds ``n_in * n_out`` weights plus ``n_out`` biases;
 a Conv2D layer holds ``kh * kw * c_in * c_out`` weights plus ``c_out`` biases, however

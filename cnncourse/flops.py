@@ -1,5 +1,7 @@
 """Lesson 10/11's names for the cost functions of :mod:`cnncourse.costs`, the course's one cost module.
 
+Used in lessons 10, 11.
+
 ``conv_params`` is :func:`cnncourse.costs.conv2d_params`; ``layer_table`` is lesson 10's table, with nested
 models expanded and an ``output`` column (:func:`cnncourse.costs.nested_layer_table`). New code imports
 :mod:`cnncourse.costs`.

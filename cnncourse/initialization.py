@@ -1,5 +1,7 @@
 """Weight initialisation: fan-in/fan-out, Glorot and He scales, and per-layer statistics of a deep stack.
 
+Used in lesson 07.
+
 The point of a good initialiser is that the spread of activations (forward) and of
 gradients (backward) stays roughly constant from layer to layer; ``layer_statistics``
 measures exactly that on real inputs.

@@ -1,5 +1,7 @@
 """``cnncourse lint``: the prose of a lesson cannot drift from its outputs.
 
+Course tooling: not imported by the lessons.
+
 Four rules, each finding reported as ``file:cell N: <what>`` with the sentence (docs/authoring.md
 explains them to authors):
 

@@ -1,4 +1,7 @@
-"""Segmentation masks: per-class IoU (their ``np.nanmean`` is the mean IoU) and colouring a label mask for display."""
+"""Segmentation masks: per-class IoU (their ``np.nanmean`` is the mean IoU) and colouring a label mask for display.
+
+Used in lesson 14.
+"""
 from __future__ import annotations
 
 import numpy as np

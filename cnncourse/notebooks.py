@@ -1,5 +1,7 @@
 """Single-source notebooks: solutions/ is the source, lessons/ is generated from it.
 
+Course tooling: not imported by the lessons.
+
 Authoring conventions (checked by :func:`lint_solution`):
 
 * A code cell with an exercise holds the answer between ``### BEGIN SOLUTION`` and

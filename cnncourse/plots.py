@@ -1,5 +1,7 @@
 """Small matplotlib helpers shared by the lessons: image grids and layer diagrams.
 
+Used in lessons 01, 02, 03.
+
 Each function draws one figure and returns it; end the notebook cell with ``plt.show()``
 so the figure is shown once. Figures are kept small (the course's dpi is 80).
 """

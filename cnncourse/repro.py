@@ -1,5 +1,7 @@
 """Reproducible notebooks: one call at the top of every lesson.
 
+Course tooling: every lesson's set-up cell calls it (not a lesson topic).
+
 Stored notebook outputs are compared by nbval on every CI run, so a lesson must
 produce the same text every time: same seeds, deterministic ops, a fixed number
 of threads, and no TensorFlow log lines.

@@ -1,6 +1,8 @@
 """The course's syllabus: one row per lesson, the single list that README, tests, flashcard links
 and ``cnncourse lint`` read.
 
+Course tooling: not imported by the lessons.
+
 The table is explicit data; ``tests/test_syllabus.py`` checks it against the notebooks (title = the
 first heading, exercise ids = those of the check cells, modules = the ``cnncourse`` modules the
 lesson imports besides ``checks`` and ``repro``, deck file exists).

@@ -1,5 +1,7 @@
 """Training utilities: a GradientTape train step, optimizer updates, one-cycle LR, and the fast recipe.
 
+Used in lesson 06.
+
 The course's **fast recipe** (:func:`train_fast_recipe`) trains :func:`cnncourse.models.fashion.fast_cnn`
 on the full Fashion-MNIST training set and reports test accuracy on the 10k test images::
 

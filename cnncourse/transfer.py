@@ -1,4 +1,7 @@
-"""Transfer-learning helpers: a tiny real-texture task, freezing, heads, scratch baselines, step timing."""
+"""Transfer-learning helpers: a tiny real-texture task, freezing, heads, scratch baselines, step timing.
+
+Used in lesson 12.
+"""
 from __future__ import annotations
 
 import time
