@@ -98,7 +98,11 @@ def low_rank_factors(w, rank: int):
 
 def dense_params(n_in: int, n_out: int, rank: int | None = None) -> int:
     """Parameters of Dense(n_in -> n_out) with bias, or of its rank-r factorization (A has no bias)."""
-    return n_in * n_out + n_out if rank is None else n_in * rank + rank * n_out + n_out
+    from cnncourse import costs
+
+    if rank is None:
+        return costs.dense_params(n_in, n_out)
+    return costs.dense_params(n_in, rank, use_bias=False) + costs.dense_params(rank, n_out)
 
 
 def factorize_dense(model: keras.Model, layer_name: str, rank: int) -> keras.Model:

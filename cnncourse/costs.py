@@ -145,12 +145,17 @@ def nested_layer_table(model):
     return pd.DataFrame(rows)
 
 
-def param_count(model, trainable_only: bool = False) -> int:
-    """Parameters counted from the weight shapes (independently of ``count_params``)."""
+def count_params(weights) -> int:
+    """Number of scalars in a list of weights/variables (e.g. ``model.trainable_weights``): the course's
+    one parameter counter, from the weight shapes (independently of Keras' ``count_params``)."""
     import math
 
-    weights = model.trainable_weights if trainable_only else model.weights
-    return sum(math.prod(w.shape) for w in weights)
+    return int(sum(math.prod(w.shape) for w in weights))
+
+
+def param_count(model, trainable_only: bool = False) -> int:
+    """Parameters of ``model`` (only the trainable ones with ``trainable_only``), by :func:`count_params`."""
+    return count_params(model.trainable_weights if trainable_only else model.weights)
 
 
 def cost_table(models: dict):
