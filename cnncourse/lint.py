@@ -616,7 +616,7 @@ def check_lessons_command() -> None:
         typer.echo("FAILED cnncourse build --check: lessons/ or README's lesson table is out of date, or a solution breaks a convention.\n"
                    "  -> run `cnncourse build` (never edit lessons/ by hand); fix any solution cell named above.", err=True)
     else:
-        typer.echo("ok: lessons/ and README's lesson table are up to date")
+        typer.echo("ok: lessons/ is up to date with solutions/, README's lesson table with the syllabus")
     lines, summary = run(solution_paths(), DEFAULT_BASELINE)
     for line in lines:
         typer.echo(line, err=True)
