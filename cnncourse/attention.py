@@ -1,5 +1,7 @@
 """Attention in NumPy: scaled dot-product attention, image patches, and a check against Keras.
 
+Used in lesson 18.
+
 * :func:`scaled_dot_product_attention` -- softmax(Q K^T / sqrt(d_k)) V, the transformer's core.
 * :func:`extract_patches` -- cut images into non-overlapping p x p patches (ViT tokens).
 * :func:`keras_mha_numpy` -- recompute a ``keras.layers.MultiHeadAttention`` self-attention

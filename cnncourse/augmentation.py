@@ -1,5 +1,8 @@
 """Data augmentation: label-preserving random transformations with Keras preprocessing layers,
-a NumPy random shift, and a grid of augmented samples."""
+a NumPy random shift, and a grid of augmented samples.
+
+Used in lesson 09.
+"""
 from __future__ import annotations
 
 import numpy as np

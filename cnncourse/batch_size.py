@@ -1,4 +1,7 @@
-"""What the batch size changes: the noise of the minibatch gradient, and the memory for activations."""
+"""What the batch size changes: the noise of the minibatch gradient, and the memory for activations.
+
+Used in lesson 07.
+"""
 from __future__ import annotations
 
 import numpy as np

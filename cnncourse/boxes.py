@@ -1,4 +1,7 @@
-"""Bounding boxes ``[y1, x1, y2, x2]``: IoU, greedy non-max suppression, grid encoding for a detector."""
+"""Bounding boxes ``[y1, x1, y2, x2]``: IoU, greedy non-max suppression, grid encoding for a detector.
+
+Used in lesson 14.
+"""
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,7 @@
-"""The ``cnncourse`` command: one sub-command per concern, each defined in its own module."""
+"""The ``cnncourse`` command: one sub-command per concern, each defined in its own module.
+
+Course tooling: not imported by the lessons.
+"""
 from __future__ import annotations
 
 import typer

@@ -1,5 +1,7 @@
 """Model compression for deployment: magnitude pruning, low-rank dense layers, distillation.
 
+Used in lesson 17.
+
 * :func:`magnitude_mask` / :func:`prune_model` / :class:`KeepPruned` -- zero the smallest
   weights of every Conv2D/Dense kernel and keep them zero while fine-tuning.
 * :func:`low_rank_factors` / :func:`factorize_dense` -- replace a Dense kernel W (n x m) by
@@ -96,7 +98,11 @@ def low_rank_factors(w, rank: int):
 
 def dense_params(n_in: int, n_out: int, rank: int | None = None) -> int:
     """Parameters of Dense(n_in -> n_out) with bias, or of its rank-r factorization (A has no bias)."""
-    return n_in * n_out + n_out if rank is None else n_in * rank + rank * n_out + n_out
+    from cnncourse import costs
+
+    if rank is None:
+        return costs.dense_params(n_in, n_out)
+    return costs.dense_params(n_in, rank, use_bias=False) + costs.dense_params(rank, n_out)
 
 
 def factorize_dense(model: keras.Model, layer_name: str, rank: int) -> keras.Model:

@@ -1,4 +1,7 @@
-"""``cnncourse doctor``: is this machine ready for the course? Versions, data, threads, and fixes."""
+"""``cnncourse doctor``: is this machine ready for the course? Versions, data, threads, and fixes.
+
+Course tooling: not imported by the lessons.
+"""
 from __future__ import annotations
 
 import importlib.metadata as md

@@ -1,5 +1,7 @@
 """Gradient flow: how large the loss gradient is at each weighted layer of a network.
 
+Used in lesson 11.
+
 Used to compare a deep plain network with a residual one: in the plain network the
 gradient reaching the first layers can be orders of magnitude off from the last ones'.
 """

@@ -1,4 +1,7 @@
-"""The 1000 ImageNet (ILSVRC-2012) class names and top-k decoding of a classifier's output."""
+"""The 1000 ImageNet (ILSVRC-2012) class names and top-k decoding of a classifier's output.
+
+Used in lessons 12, 13.
+"""
 from __future__ import annotations
 
 from functools import lru_cache

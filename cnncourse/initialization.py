@@ -1,5 +1,7 @@
 """Weight initialisation: fan-in/fan-out, Glorot and He scales, and per-layer statistics of a deep stack.
 
+Used in lesson 07.
+
 The point of a good initialiser is that the spread of activations (forward) and of
 gradients (backward) stays roughly constant from layer to layer; ``layer_statistics``
 measures exactly that on real inputs.
@@ -24,12 +26,6 @@ def fans(shape) -> tuple[int, int]:
         return shape[0], shape[1]
     receptive = int(np.prod(shape[:-2]))
     return shape[-2] * receptive, shape[-1] * receptive
-
-
-def glorot_std(shape) -> float:
-    """Standard deviation of Glorot/Xavier init: sqrt(2 / (fan_in + fan_out))."""
-    fan_in, fan_out = fans(shape)
-    return float(np.sqrt(2.0 / (fan_in + fan_out)))
 
 
 def he_std(shape) -> float:

@@ -1,5 +1,7 @@
 """Looking inside a CNN: activation maps, filters, gradient saliency, CAM and Grad-CAM.
 
+Used in lesson 13.
+
 The from-scratch versions here follow tf-keras-vis's conventions so the two can be compared:
 maps are computed for a *logit* (pre-softmax score), rectified (Grad-CAM) or made absolute
 (saliency), and min-max normalised to [0, 1] per image.

@@ -11,6 +11,8 @@ writes two files under ``sys.prefix/share/jupyter``:
   prompt, no extension manager calling the internet, line numbers in code cells).
 
 Both are idempotent; ``check()`` tells ``cnncourse doctor`` whether they are in place.
+
+Course tooling (set-up): the learner's JupyterLab environment.
 """
 from __future__ import annotations
 

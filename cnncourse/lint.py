@@ -1,5 +1,7 @@
 """``cnncourse lint``: the prose of a lesson cannot drift from its outputs.
 
+Course tooling: not imported by the lessons.
+
 Four rules, each finding reported as ``file:cell N: <what>`` with the sentence (docs/authoring.md
 explains them to authors):
 
@@ -611,10 +613,10 @@ def check_lessons_command() -> None:
         typer.echo(line, err=True)
     if problems:
         failed = True
-        typer.echo("FAILED cnncourse build --check: lessons/ is out of date or a solution breaks a convention.\n"
+        typer.echo("FAILED cnncourse build --check: lessons/ or README's lesson table is out of date, or a solution breaks a convention.\n"
                    "  -> run `cnncourse build` (never edit lessons/ by hand); fix any solution cell named above.", err=True)
     else:
-        typer.echo("ok: lessons/ is up to date with solutions/")
+        typer.echo("ok: lessons/ is up to date with solutions/, README's lesson table with the syllabus")
     lines, summary = run(solution_paths(), DEFAULT_BASELINE)
     for line in lines:
         typer.echo(line, err=True)

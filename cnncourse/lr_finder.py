@@ -1,5 +1,8 @@
 """Learning-rate range test (Smith, 2017): raise the LR exponentially over one short pass and
-watch the loss; a good LR sits well before the loss blows up."""
+watch the loss; a good LR sits well before the loss blows up.
+
+Used in lesson 07.
+"""
 from __future__ import annotations
 
 import numpy as np

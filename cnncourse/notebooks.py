@@ -1,5 +1,7 @@
 """Single-source notebooks: solutions/ is the source, lessons/ is generated from it.
 
+Course tooling: not imported by the lessons.
+
 Authoring conventions (checked by :func:`lint_solution`):
 
 * A code cell with an exercise holds the answer between ``### BEGIN SOLUTION`` and
@@ -19,13 +21,14 @@ from pathlib import Path
 
 import nbformat
 
-from cnncourse.paths import LESSONS_DIR, SOLUTIONS_DIR
+from cnncourse.paths import LESSONS_DIR, REPO_DIR, SOLUTIONS_DIR
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 MD_BEGIN, MD_END = "<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 MD_STUB = "_Write your answer here._"
 LESSON_NAME = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
+README_PATH = REPO_DIR / "README.md"
 
 
 class NotebookError(ValueError):
@@ -139,9 +142,13 @@ def solution_paths(solutions_dir: Path = SOLUTIONS_DIR) -> list[Path]:
     return sorted(p for p in Path(solutions_dir).glob("*.ipynb") if LESSON_NAME.match(p.name))
 
 
-def build(check: bool = False, solutions_dir: Path = SOLUTIONS_DIR, lessons_dir: Path = LESSONS_DIR) -> list[str]:
-    """Generate lessons/ from solutions/; with ``check``, write nothing and list what is stale."""
+def build(check: bool = False, solutions_dir: Path = SOLUTIONS_DIR, lessons_dir: Path = LESSONS_DIR,
+          readme: Path | None = README_PATH) -> list[str]:
+    """Generate lessons/ from solutions/ and README's lesson table from the syllabus (``readme=None``: no
+    README); with ``check``, write nothing and list what is stale."""
     problems, expected = [], set()
+    if readme is not None:
+        problems += build_readme_table(Path(readme), check)
     lessons_dir = Path(lessons_dir)
     for path in solution_paths(solutions_dir):
         nb = read(path)
@@ -161,6 +168,24 @@ def build(check: bool = False, solutions_dir: Path = SOLUTIONS_DIR, lessons_dir:
         if extra.name not in expected:
             problems.append(f"{extra}: has no source in solutions/; delete it or add the solution")
     return problems
+
+
+def build_readme_table(readme: Path, check: bool = False) -> list[str]:
+    """Regenerate the lesson table of ``readme`` from ``cnncourse/syllabus.py`` (only the block between
+    its ``syllabus:begin``/``syllabus:end`` markers); with ``check``, write nothing and say if it is stale."""
+    from cnncourse import syllabus
+
+    current = readme.read_text(encoding="utf-8")
+    try:
+        wanted = syllabus.with_readme_table(current, where=str(readme))
+    except ValueError as err:
+        return [str(err)]
+    if wanted == current:
+        return []
+    if check:
+        return [f"{readme}: the lesson table is stale (it is generated from cnncourse/syllabus.py); run `cnncourse build`"]
+    readme.write_text(wanted, encoding="utf-8")
+    return []
 
 
 def strip_stderr(nb) -> int:
@@ -217,7 +242,7 @@ def build_command(check: bool = False) -> None:
         typer.echo(line, err=True)
     if problems:
         raise typer.Exit(1)
-    typer.echo("lessons/ is up to date with solutions/" if check else f"built {len(solution_paths())} lessons")
+    typer.echo("lessons/ and README's lesson table are up to date" if check else f"built {len(solution_paths())} lessons")
 
 
 def execute_command(notebooks: list[Path], timeout: int = 600, profile: int = 0, dry_run: bool = False) -> None:

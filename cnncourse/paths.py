@@ -1,4 +1,7 @@
-"""Where the course lives on disk: repository folders and the learner's course home."""
+"""Where the course lives on disk: repository folders and the learner's course home.
+
+Course tooling: not imported by the lessons.
+"""
 from __future__ import annotations
 
 import os

@@ -1,4 +1,6 @@
-"""Small matplotlib helpers shared by the lessons: image grids, feature maps, layer diagrams.
+"""Small matplotlib helpers shared by the lessons: image grids and layer diagrams.
+
+Used in lessons 01, 02, 03.
 
 Each function draws one figure and returns it; end the notebook cell with ``plt.show()``
 so the figure is shown once. Figures are kept small (the course's dpi is 80).
@@ -40,17 +42,6 @@ def show_images(images, titles=None, ncols: int | None = None, cmap: str = "gray
         fig.suptitle(suptitle, fontsize=10)
     fig.tight_layout()
     return fig
-
-
-def show_feature_maps(maps, titles=None, ncols: int = 8, cmap: str = "viridis", size: float = 1.3,
-                      suptitle: str | None = None):
-    """The channels of one feature map ``(H, W, C)`` side by side, each with its own colour scale."""
-    maps = np.asarray(maps)
-    assert maps.ndim == 3, f"expected one feature map (H, W, C), got shape {maps.shape}"
-    channels = [maps[..., c] for c in range(maps.shape[-1])]
-    titles = titles if titles is not None else [f"channel {c}" for c in range(len(channels))]
-    return show_images(channels, titles, ncols=min(ncols, len(channels)), cmap=cmap, size=size,
-                       suptitle=suptitle)
 
 
 def draw_layers(boxes, title: str | None = None, width: float = 1.0, height: float = 2.6):

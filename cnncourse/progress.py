@@ -8,6 +8,8 @@ closes itself when training ends, so the cell then looks exactly as its stored o
 Kernels started by nbval, ``cnncourse execute`` or ``cnncourse grade`` show no progress: only a
 Jupyter server sets ``JPY_SESSION_NAME`` for its kernels. ``CNNCOURSE_PROGRESS=0`` turns progress
 off anywhere and ``CNNCOURSE_PROGRESS=1`` turns it on anywhere.
+
+Course tooling: progress display for every lesson that trains, installed by ``start_lesson``.
 """
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """Regularisation tools: a configurable small CNN, the L2 penalty Keras adds to the loss,
-inverted dropout in NumPy, when early stopping stops, and the train/validation gap."""
+inverted dropout in NumPy, when early stopping stops, and the train/validation gap.
+
+Used in lessons 07, 08, 09.
+"""
 from __future__ import annotations
 
 import numpy as np

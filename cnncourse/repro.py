@@ -1,5 +1,7 @@
 """Reproducible notebooks: one call at the top of every lesson.
 
+Course tooling: every lesson's set-up cell calls it (not a lesson topic).
+
 Stored notebook outputs are compared by nbval on every CI run, so a lesson must
 produce the same text every time: same seeds, deterministic ops, a fixed number
 of threads, and no TensorFlow log lines.
@@ -43,6 +45,21 @@ def seed_everything(seed: int = SEED) -> None:
         pass
 
 
+def set_tf_threads(threads: int | None) -> bool:
+    """Ask TensorFlow for ``threads`` intra- and inter-op threads (the course's one thread setup);
+    False if ``threads`` is None or TF's runtime already started (the setting is then frozen)."""
+    if threads is None:
+        return False
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+        return True
+    except RuntimeError:
+        return False
+
+
 def start_lesson(seed: int = SEED, threads: int = THREADS) -> None:
     """Prepare a notebook kernel: quiet TF, fixed threads, seeds, plotting defaults, training progress.
 
@@ -56,11 +73,7 @@ def start_lesson(seed: int = SEED, threads: int = THREADS) -> None:
     # In Jupyter (sys.ps1 is set) TensorFlow's first get_logger() call resets its logger to INFO
     # on stdout, where nbval would compare its lines; configure it now, then raise the level.
     tf.get_logger().setLevel(logging.ERROR)
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(threads)
-        tf.config.threading.set_inter_op_parallelism_threads(threads)
-    except RuntimeError:  # already initialised in this kernel: keep what it has
-        pass
+    set_tf_threads(threads)  # False when TF is already initialised in this kernel: it keeps what it has
     seed_everything(seed)
     import numpy as np
 

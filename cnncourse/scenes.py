@@ -1,5 +1,7 @@
 """Scenes for detection and segmentation: real 28x28 items pasted on a larger blank canvas.
 
+Used in lesson 14.
+
 Each scene records what a detector and a segmenter need: the image, one box per item
 (``[y1, x1, y2, x2]`` in pixels, y2/x2 exclusive, the order ``tf.image`` uses), the item
 classes, and a label mask (0 = background, ``class + 1`` on the item's pixels).

@@ -1,5 +1,7 @@
 """Learning-rate schedules: a NumPy cosine reference and a one-cycle Keras schedule.
 
+Used in lesson 07.
+
 Step and cosine decay come with Keras (``keras.optimizers.schedules.PiecewiseConstantDecay``,
 ``CosineDecay``); one-cycle (Smith, 2018) does not, so :class:`OneCycle` provides it.
 """

@@ -1,5 +1,7 @@
 """Semi-supervised learning by pseudo-labelling: few labels plus a large unlabelled pool.
 
+Used in lesson 18.
+
 A model trained on the labelled images predicts the pool; its confident predictions
 (:func:`select_pseudo_labels`) become extra training labels. :func:`balanced_labelled_subset`
 draws the small labelled set with the same number of images per class.

@@ -1,5 +1,7 @@
 """A tiny JSON prediction server ("cloud" serving) on the loopback interface.
 
+Used in lesson 17.
+
 ``POST /predict`` with ``{"instances": [image, ...]}`` (nested lists, each image H x W x C
 floats in [0, 1]) returns ``{"probabilities": [[...], ...], "classes": [...]}``;
 ``GET /health`` returns ``{"status": "ok"}``. The server runs in a background thread

@@ -1,5 +1,7 @@
 """Shifting images and comparing features: to measure translation equivariance and invariance.
 
+Used in lessons 01, 03.
+
 * equivariance: ``f(shift(x)) == shift(f(x))`` -- the feature map moves with the image
   (convolutions, away from the borders);
 * invariance: ``f(shift(x)) ~= f(x)`` -- the features barely change (what pooling buys, a little).

@@ -1,5 +1,7 @@
 """TensorFlow Lite (LiteRT) conversion and evaluation for Keras 3 models.
 
+Used in lesson 17.
+
 Keras 3 models are exported as a SavedModel (``model.export``) and converted with
 ``tf.lite.TFLiteConverter.from_saved_model``. Modes:
 

@@ -1,5 +1,8 @@
 """Time series for 1D CNNs: the real Trace data set (tslearn), time shifts, and NumPy references
-for a 1D convolution and a magnitude spectrogram (checked against Keras / ``tf.signal.stft``)."""
+for a 1D convolution and a magnitude spectrogram (checked against Keras / ``tf.signal.stft``).
+
+Used in lesson 15.
+"""
 from __future__ import annotations
 
 import numpy as np

@@ -1,5 +1,7 @@
 """A tiny conv net in NumPy, trained with the four steps of backpropagation (lesson 05).
 
+Used in lesson 05.
+
 Architecture on (N, 8, 8, 1) digits: conv 3x3 (pad 1, F filters) -> ReLU -> 2x2 max pool ->
 dense (4*4*F -> 10) -> softmax cross-entropy. All layers come from :mod:`cnncourse.ops`.
 Parameters are a dict ``{"w1", "b1", "w2", "b2"}`` of float64 arrays.

@@ -1,5 +1,7 @@
 """Read PyTorch's *legacy* (pre-1.6, non-zip) ``torch.save`` files into NumPy, without torch.
 
+Used in lesson 12.
+
 A ``.pth`` file is a pickle, and unpickling runs whatever callables the file names, so
 ``pickle.load`` on an untrusted file is arbitrary code execution. :class:`RestrictedUnpickler`
 accepts only the handful of globals a state dict needs and maps them to small NumPy-backed

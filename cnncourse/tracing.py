@@ -1,5 +1,7 @@
 """Create a compiled Keras model's training state up front, so ``fit`` traces its step once.
 
+Used in lesson 18.
+
 Keras 3 on TensorFlow (without a distribution strategy) creates the optimizer's slot variables
 and the compiled loss/metric state lazily, *inside* the first trace of the training step. A
 ``tf.function`` that creates variables is traced twice, and tracing a small CNN's training step

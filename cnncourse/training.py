@@ -1,5 +1,7 @@
 """Training utilities: a GradientTape train step, optimizer updates, one-cycle LR, and the fast recipe.
 
+Used in lesson 06.
+
 The course's **fast recipe** (:func:`train_fast_recipe`) trains :func:`cnncourse.models.fashion.fast_cnn`
 on the full Fashion-MNIST training set and reports test accuracy on the 10k test images::
 
@@ -46,11 +48,6 @@ import numpy as np
 
 
 # --------------------------------------------------------------------------- updates (NumPy)
-def sgd_update(w, grad, lr: float):
-    """Plain SGD: ``w - lr * grad``."""
-    return w - lr * grad
-
-
 def momentum_update(w, grad, velocity, lr: float, momentum: float = 0.9):
     """SGD with momentum in Keras' convention; returns ``(new_w, new_velocity)``.
 
@@ -173,18 +170,6 @@ class RecipeResult(NamedTuple):
     cpu_seconds: float = float("nan")
 
 
-def set_threads(threads: int) -> bool:
-    """Ask TensorFlow for ``threads`` intra- and inter-op threads; False if TF already started."""
-    import tensorflow as tf
-
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(threads)
-        tf.config.threading.set_inter_op_parallelism_threads(threads)
-        return True
-    except RuntimeError:
-        return False
-
-
 def train_fast_recipe(epochs: int = 6, threads: int | None = 2, seed: int = 0, batch_size: int = 128,
                       max_lr: float = 0.2, widths=(32, 64), blocks=(1, 2), head: str = "flatten",
                       stem_block: int = 2, label_smoothing: float = 0.1, weight_decay: float = 5e-5,
@@ -212,8 +197,9 @@ def train_fast_recipe(epochs: int = 6, threads: int | None = 2, seed: int = 0, b
         ``history.history`` dict (loss, accuracy, lr per epoch), test accuracy in [0, 1],
         wall-clock seconds of ``fit`` alone, and the process CPU seconds (all threads) of ``fit``.
     """
-    if threads is not None:
-        set_threads(threads)
+    from cnncourse.repro import set_tf_threads
+
+    set_tf_threads(threads)   # None leaves TF's threads alone
     import keras
     import tensorflow as tf
 

@@ -37,3 +37,16 @@ def test_layer_table_of_compact_cnn():
     assert table.loc["pool1", "output shape"] == (14, 14, 16)
     assert table.loc["logits", "MACs"] == 7 * 7 * 32 * 10
     assert "InputLayer" not in set(table["type"])
+
+
+def test_flops_are_two_macs_in_the_cost_table_and_edge_cnn_counts_macs():
+    from cnncourse.models.edge_cnn import count_flops, count_macs, edge_cnn
+
+    assert costs.macs_to_flops(1_000) == 2_000
+    model = edge_cnn(filters=(4,), dense=0)
+    macs = 28 * 28 * 9 * 1 * 4 + 14 * 14 * 4 * 10
+    assert count_macs(model) == count_flops(model) == costs.model_macs(model) == macs
+    big = edge_cnn(filters=(64, 128), dense=0)
+    row = costs.cost_table({"edge": big}).loc["edge"]
+    assert row["MACs"] == costs.model_macs(big) > 10_000_000
+    assert row["GFLOPs"] == round(2 * row["MACs"] / 1e9, 4) != round(row["MACs"] / 1e9, 4)

@@ -84,16 +84,16 @@ def test_build_writes_lessons_and_check_detects_staleness(tmp_path):
     solutions, lessons = tmp_path / "solutions", tmp_path / "lessons"
     solutions.mkdir()
     nbformat.write(solution_notebook(), str(solutions / "07_demo.ipynb"))
-    assert nbs.build(check=True, solutions_dir=solutions, lessons_dir=lessons) == [
+    assert nbs.build(check=True, solutions_dir=solutions, lessons_dir=lessons, readme=None) == [
         f"{lessons / '07_demo.ipynb'}: missing; run `cnncourse build`"]
-    assert nbs.build(solutions_dir=solutions, lessons_dir=lessons) == []
-    assert nbs.build(check=True, solutions_dir=solutions, lessons_dir=lessons) == []
+    assert nbs.build(solutions_dir=solutions, lessons_dir=lessons, readme=None) == []
+    assert nbs.build(check=True, solutions_dir=solutions, lessons_dir=lessons, readme=None) == []
     nb = solution_notebook()
     nb.cells[1].source = "x = 2"
     nbformat.write(nb, str(solutions / "07_demo.ipynb"))
-    assert "stale" in nbs.build(check=True, solutions_dir=solutions, lessons_dir=lessons)[0]
+    assert "stale" in nbs.build(check=True, solutions_dir=solutions, lessons_dir=lessons, readme=None)[0]
     (lessons / "99_orphan.ipynb").write_text("{}")
-    assert any("no source in solutions/" in p for p in nbs.build(solutions_dir=solutions, lessons_dir=lessons))
+    assert any("no source in solutions/" in p for p in nbs.build(solutions_dir=solutions, lessons_dir=lessons, readme=None))
 
 
 def test_strip_stderr_removes_only_stderr():

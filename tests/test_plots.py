@@ -18,13 +18,6 @@ def test_show_images_grid_and_titles():
     plt.close(fig)
 
 
-def test_show_feature_maps_one_panel_per_channel():
-    fig = plots.show_feature_maps(np.random.default_rng(0).random((6, 6, 5)), ncols=5)
-    assert sum(len(ax.images) for ax in fig.axes) == 5
-    assert fig.axes[4].get_title() == "channel 4"
-    plt.close(fig)
-
-
 def test_draw_layers_has_a_box_per_layer():
     fig = plots.draw_layers([("in", "28x28", "white"), ("conv", "26x26x8", "blue"), ("out", "10", "red")], title="t")
     ax = fig.axes[0]

@@ -1,5 +1,7 @@
 """``cnncourse bench``: measure that the course is fast on a 2-core CPU (issue #8).
 
+Course tooling: not imported by the lessons.
+
 One module per figure, each returning :class:`~cnncourse.bench.figure.Figure` rows:
 
 * :mod:`~cnncourse.bench.fashion` -- Fashion-MNIST accuracy and training time of the fast recipe;

@@ -5,6 +5,8 @@ import os
 import statistics
 import time
 
+from cnncourse.repro import set_tf_threads  # noqa: F401 - the course's one thread setup, used by bench.cli
+
 
 def median_seconds(fn, repeats: int = 5, min_repeat_time: float = 0.05) -> float:
     """Median wall time of one call of ``fn`` (seconds), ``timeit`` style.
@@ -32,20 +34,6 @@ def cpu_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def set_tf_threads(threads: int | None) -> bool:
-    """Ask TensorFlow for ``threads`` intra- and inter-op threads; False if it had already started."""
-    if threads is None:
-        return False
-    import tensorflow as tf
-
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(threads)
-        tf.config.threading.set_inter_op_parallelism_threads(threads)
-        return True
-    except RuntimeError:  # TF's runtime is initialised: the setting is frozen
-        return False
 
 
 def tf_threads() -> str:

@@ -1,5 +1,7 @@
 """One checker per exercise, called from the check cell after it: ``checks.conv2d_forward(conv2d_forward)``.
 
+Course tooling: every lesson's check cells call it (not a lesson topic).
+
 Checkers live in ``lessonNN.py`` modules beside this one; all are imported here
 so each is reachable as ``checks.<name>`` and, by exercise id, in ``REGISTRY``.
 """

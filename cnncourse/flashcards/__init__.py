@@ -1,5 +1,7 @@
 """Flashcards: plain-text decks, FSRS scheduling, a terminal and a notebook review, Anki export.
 
+Course tooling: not imported by the lessons.
+
 ``from cnncourse.flashcards import ReviewWidget`` in a notebook; ``cnncourse flashcards`` in a terminal.
 """
 from cnncourse.flashcards.catalog import find_deck, import_deck, load_decks

@@ -1,5 +1,7 @@
 """Auto-grading of learner notebooks: the course's own checks, run under nbval in a sandboxed subprocess.
 
+Course tooling: not imported by the lessons.
+
 Imports lazily: the graded kernel imports ``cnncourse.grading.recorder`` inside
 every check cell, and that must stay cheap.
 """

@@ -1,5 +1,7 @@
 """Keras 3 functional model builders used across the lessons, one module per family.
 
+Used in lessons 01, 03, 06, 10, 11, 12, 13, 14, 15, 16, 17, 18.
+
     from cnncourse.models import lenet5, resnet_small, pretrained_efficientnet_lite0
 """
 from cnncourse.models.baselines import compact_cnn, dense_net

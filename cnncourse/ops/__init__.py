@@ -1,4 +1,7 @@
-"""From-scratch NumPy layers (the lessons' subject), each tested against TensorFlow."""
+"""From-scratch NumPy layers (the lessons' subject), each tested against TensorFlow.
+
+Used in lessons 02, 03, 04, 05.
+"""
 from cnncourse.ops.conv import (
     col2im, conv2d_backward, conv2d_backward_naive, conv2d_forward, conv2d_forward_naive,
     convolve2d, correlate2d, im2col, output_size,
