@@ -17,6 +17,13 @@ def _inputs(seed):
         yield rng.standard_normal((n, h, w, c)), size, stride
 
 
+def _tied_inputs(seed):
+    """Inputs of small integers, so windows often hold their maximum at several positions."""
+    rng = np.random.default_rng(seed)
+    for size, stride in ((2, None), (3, 2), (2, 1)):
+        yield rng.integers(0, 3, size=(2, 7, 7, 2)).astype(np.float64), size, stride
+
+
 def tf_max_pool(x, size, stride=None):
     import tensorflow as tf
 
@@ -68,4 +75,12 @@ def max_pool_backward(student_fn):
                      "position that held its maximum; all other positions get 0"
                      + ("; windows overlap here, so a position that is the max of two windows gets both "
                         "gradients: accumulate with +=, do not overwrite" if overlap else ""))
+    for x, size, stride in _tied_inputs(6):
+        dout = rng.standard_normal(tf_max_pool(x, size, stride).shape)
+        dx = student_fn(x, dout, size=size, stride=stride)
+        expect_close(dx, tf_max_pool_grad(x, dout, size, stride),
+                     f"dx with tied maxima (x of small integers {x.shape}, size={size}, stride={stride})",
+                     hint="when several positions tie for a window's maximum, only the FIRST of them in row-major "
+                          "order gets the gradient (what np.argmax over the flattened window picks, and what "
+                          "TensorFlow does); the other tied positions get 0 -- do not send it to all, do not split it")
     return f"{len(POOL_CASES)} hidden cases (incl. overlapping windows) match tf.GradientTape"

@@ -15,15 +15,17 @@ def activation_with_grad(student_fn):
     from cnncourse.activations import tape_value_and_grad
 
     rng = np.random.default_rng(404)
-    x = np.concatenate([rng.normal(0, 3, 40), [-30.0, -5.5, -0.3, 0.25, 2.0, 30.0]])
+    # x = 0 exactly: the kink, where TensorFlow's ReLU and leaky ReLU take the slope of the negative side
+    x = np.concatenate([rng.normal(0, 3, 39), [-30.0, -5.5, -0.3, 0.0, 0.25, 2.0, 30.0]])
     for name in NAMES:
         out = student_fn(name, x.copy())
         expect_true(isinstance(out, tuple) and len(out) == 2, f"{name}: return a tuple (values, derivatives)")
         ref_y, ref_dy = tape_value_and_grad(name, x)
         expect_close(out[0], ref_y, f"{name}(x)", hint=f"re-read the formula of {name}", rtol=1e-5, atol=1e-6)
         expect_close(out[1], ref_dy, f"{name}'(x)",
-                     hint={"relu": "the slope is 1 for x > 0 and 0 otherwise",
-                           "leaky_relu": "the slope is 1 for x > 0 and negative_slope=0.2 otherwise",
+                     hint={"relu": "the slope is 1 for x > 0 and 0 otherwise, also at x = 0 exactly (TensorFlow's "
+                                   "convention for the kink: use x > 0, not x >= 0)",
+                           "leaky_relu": "the slope is 1 for x > 0 and negative_slope=0.2 otherwise, also at x = 0",
                            "sigmoid": "sigma'(x) = sigma(x) (1 - sigma(x))",
                            "tanh": "tanh'(x) = 1 - tanh(x)^2",
                            "gelu": "product rule on x * Phi(x): Phi(x) + x * phi(x)"}[name],

@@ -18,6 +18,7 @@ def momentum_update(student_fn):
         var = keras.Variable(w0.copy())
         opt = keras.optimizers.SGD(lr, momentum=mom)
         w, v = w0.astype(np.float64), np.zeros_like(w0, dtype=np.float64)
+        v_keras = np.zeros_like(v)
         for step in range(4):
             g = rng.normal(size=w0.shape).astype(np.float32)
             opt.apply_gradients([(keras.ops.convert_to_tensor(g), var)])
@@ -26,6 +27,10 @@ def momentum_update(student_fn):
             w, v = out
             expect_close(w, np.asarray(var.numpy()), f"w after step {step + 1} (lr={lr}, momentum={mom})",
                          hint="velocity = momentum * velocity - lr * grad, then w = w + velocity", rtol=1e-5, atol=1e-5)
+            v_keras = mom * v_keras - lr * g.astype(np.float64)
+            expect_close(v, v_keras, f"velocity returned after step {step + 1} (lr={lr}, momentum={mom})",
+                         hint="return Keras' velocity, momentum * velocity - lr * grad (the step that was added to w); "
+                              "PyTorch's buffer momentum * velocity + grad is another convention", rtol=1e-5, atol=1e-6)
     return "3 settings x 4 steps match keras.optimizers.SGD(momentum=...)"
 
 

@@ -19,15 +19,35 @@ def _stats(fn, shape, seeds=(11, 12, 13)):
         draws.append(w)
     expect_true(not np.allclose(draws[0], draws[1]),
                 f"two different generators gave the same weights for {shape}: draw from `rng`, not a constant or a fixed seed")
+    again = np.asarray(fn(shape, np.random.default_rng(seeds[0])), dtype=np.float64)
+    expect_true(np.array_equal(again, draws[0]),
+                f"two generators with the same seed gave different weights for {shape}: draw from the `rng` you are "
+                "given (rng.normal / rng.uniform), not from np.random, so that runs are reproducible")
     return np.concatenate([d.ravel() for d in draws])
+
+
+def _expect_normal(standardized):
+    """The pooled draws, divided by their target std, must look like N(0, 1): tails and the whole CDF."""
+    from scipy import stats
+
+    tail = np.mean(np.abs(standardized) > 2.5)
+    normal_tail = 2 * stats.norm.sf(2.5)
+    ks = stats.kstest(standardized, "norm").statistic
+    expect_true(abs(tail / normal_tail - 1) < 0.25 and ks < 0.01,
+                f"he_normal: the right variance, but the values are not normally distributed: {tail:.2%} lie beyond "
+                f"2.5 standard deviations (a normal has {normal_tail:.2%}; a uniform or a truncated normal has none), "
+                f"Kolmogorov-Smirnov distance {ks:.3f} from N(0, 1). Hint: use rng.normal(0, sqrt(2 / fan_in), size=shape) "
+                "-- plain normal, no uniform, no truncation")
 
 
 @exercise("07.he_init", points=2)
 def he_init(he_normal, glorot_uniform):
     """He normal and Glorot uniform initialisers in NumPy"""
+    standardized = []
     for shape in HIDDEN_SHAPES:
         fan_in, fan_out = fans(shape)
         w = _stats(he_normal, shape)
+        standardized.append(w / np.sqrt(2.0 / fan_in))
         target = 2.0 / fan_in
         expect_true(abs(w.var() / target - 1) < 0.08,
                     f"he_normal{shape}: variance {w.var():.4g}, expected 2/fan_in = {target:.4g} "
@@ -44,6 +64,7 @@ def he_init(he_normal, glorot_uniform):
                     f"{2.0 / (fan_in + fan_out):.4g}; a uniform on [-a, a] has variance a^2/3")
         expect_true(np.mean(np.abs(g) > 0.9 * limit) > 0.05,
                     f"glorot_uniform{shape}: values should be spread uniformly up to the limit, not normal")
+    _expect_normal(np.concatenate(standardized))
     return f"{len(HIDDEN_SHAPES)} hidden dense and conv shapes have the right variance"
 
 

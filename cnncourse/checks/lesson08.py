@@ -52,6 +52,10 @@ def dropout_forward(student_fn):
     for rate in (0.2, 0.5, 0.8):
         out = np.asarray(student_fn(x, rate, np.random.default_rng(1), training=True), dtype=float)
         expect_shape(out, x.shape, f"training output (rate={rate})")
+        rows_all_or_nothing = np.mean(np.all(out == 0, axis=1) | np.all(out != 0, axis=1))
+        expect_true(rows_all_or_nothing < 0.5,
+                    f"rate={rate}: {rows_all_or_nothing:.0%} of the rows are dropped or kept as a whole; draw one "
+                    "keep/drop decision per element (rng.random(x.shape)), not one per example")
         dropped = np.mean(out == 0)
         expect_true(abs(dropped - rate) < 0.02,
                     f"rate={rate}: {dropped:.3f} of the units are zero, expected about {rate}")
@@ -64,6 +68,10 @@ def dropout_forward(student_fn):
         again = np.asarray(student_fn(x, rate, np.random.default_rng(2), training=True))
         expect_true(not np.array_equal(again == 0, out == 0),
                     "the mask is the same for two different generators: draw it from `rng`")
+        same_seed = np.asarray(student_fn(x, rate, np.random.default_rng(1), training=True), dtype=float)
+        expect_true(np.array_equal(same_seed, out),
+                    "two generators with the same seed gave different masks: draw the mask from the `rng` you are "
+                    "given (rng.random), not from np.random, so that runs are reproducible")
     for rate in (0.0, 0.5):
         out = np.asarray(student_fn(x, rate, np.random.default_rng(1), training=False), dtype=float)
         expect_close(out, x, f"inference output (rate={rate})",
@@ -93,8 +101,10 @@ def early_stopping_epoch(student_fn):
     """Where keras EarlyStopping stops"""
     rng = np.random.default_rng(5)
     cases = [([1.0, 0.8, 0.7, 0.72, 0.71, 0.73, 0.9], 2, 0.0), ([1.0, 0.9, 0.8, 0.7], 3, 0.0),
-             ([0.5, 0.49, 0.485, 0.6, 0.7], 1, 0.02)]
-    for _ in range(5):
+             ([0.5, 0.49, 0.485, 0.6, 0.7], 1, 0.02),
+             ([1.0, 0.8, 0.8, 0.8, 0.9], 2, 0.0),            # a tie is not an improvement
+             ([1.0, 0.95, 0.88, 0.85, 0.84], 3, 0.1)]        # the bar moves only when an epoch improves
+    for _ in range(3):
         curve = list(np.round(1.0 / np.arange(1, 16) + 0.02 * np.arange(15) + rng.normal(0, 0.03, 15), 4))
         cases.append((curve, int(rng.integers(1, 5)), float(rng.choice([0.0, 0.01]))))
     for curve, patience, min_delta in cases:
@@ -102,6 +112,7 @@ def early_stopping_epoch(student_fn):
         got = tuple(int(v) for v in student_fn(curve, patience, min_delta))
         expect_true(got == expected,
                     f"curve {curve}, patience={patience}, min_delta={min_delta}: got (stopped, best) = {got}, "
-                    f"keras gives {expected}. Hint: an epoch improves only if val_loss < best - min_delta; "
-                    "stop when `patience` epochs in a row did not improve")
+                    f"keras gives {expected}. Hint: an epoch improves only if val_loss < best - min_delta (a tie does "
+                    "not improve), and only an improving epoch updates best; stop when `patience` epochs in a row "
+                    "did not improve")
     return f"{len(cases)} hidden curves stop where keras EarlyStopping stops"

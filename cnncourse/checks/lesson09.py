@@ -74,8 +74,17 @@ def build_augmenter(build_fn):
     for f in (tr.height_factor, tr.width_factor):
         expect_true(0 < np.max(np.abs(np.atleast_1d(f))) <= 0.15 + 1e-9,
                     f"RandomTranslation factors {tr.height_factor}, {tr.width_factor}: shift by at most 15% of the image")
-    expect_true(tr.fill_mode == "constant", f"RandomTranslation fill_mode is {tr.fill_mode!r}: Fashion-MNIST has a black "
-                "background, fill with zeros ('constant')")
+    zoom = kinds["RandomZoom"]
+    for f in (zoom.height_factor, zoom.width_factor):
+        expect_true(f is None or np.max(np.abs(np.atleast_1d(f))) <= 0.2 + 1e-9,
+                    f"RandomZoom factors {zoom.height_factor}, {zoom.width_factor}: zoom by at most 20% (e.g. 0.1); "
+                    "a 0.9 zoom blows a garment up past the frame or shrinks it to a dot")
+    for layer in (tr, rot, zoom):
+        expect_true(layer.fill_mode == "constant",
+                    f"{type(layer).__name__} fill_mode is {layer.fill_mode!r}"
+                    + (" (Keras' default)" if layer.fill_mode == "reflect" else "")
+                    + ": Fashion-MNIST has a black background; pass fill_mode='constant' (zeros) to every layer "
+                      "that fills pixels (RandomTranslation, RandomRotation, RandomZoom)")
     x = np.random.default_rng(0).uniform(0, 1, size=(8, 28, 28, 1)).astype("float32")
     y_inf = np.asarray(augmenter(x, training=False))
     expect_shape(y_inf, x.shape, "inference output")

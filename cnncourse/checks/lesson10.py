@@ -12,7 +12,7 @@ CONV_CASES = [
     ((32, 32), 3, 16, 3, 2, "same"),
     ((27, 27), 96, 256, 5, 1, "same"),
     ((224, 224), 3, 96, 11, 4, "valid"),
-    ((15, 11), 8, 12, 3, 2, "valid"),
+    ((15, 13), 8, 12, (3, 5), (2, 3), "valid"),   # non-square kernel and stride with 'valid' padding
     ((13, 13), 384, 256, 3, 1, "same"),
     ((7, 9), 5, 7, (3, 1), (2, 1), "same"),
     ((10, 10), 16, 32, 1, 1, "valid"),
@@ -23,6 +23,37 @@ def _conv_layers(model):
     import keras
 
     return [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+
+
+LENET_LAYER_KINDS = {"InputLayer", "Conv2D", "AveragePooling2D", "Flatten", "Dense", "Activation", "Softmax"}
+
+
+def _activation_names(model):
+    """Names of every activation the model applies (argument of a layer, or an activation layer)."""
+    names = []
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind in ("ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax"):
+            names.append(kind.lower())
+        act = getattr(layer, "activation", None)
+        if act is not None:
+            names.append(getattr(act, "__name__", str(act)))
+    return [n for n in names if n != "linear"]
+
+
+def _expect_lenet_layers(model):
+    """LeNet-5's own layer types and activations, with a hint naming the modern substitute."""
+    import keras
+
+    expect_true(not isinstance(model, keras.Sequential),
+                "build a functional model: inputs = keras.Input(input_shape), chain the layers, keras.Model(inputs, outputs)")
+    kinds = [type(layer).__name__ for layer in model.layers]
+    expect_true("MaxPooling2D" not in kinds,
+                "S2 and S4 are 2x2 average pooling (AveragePooling2D), LeNet-5's subsampling; max pooling came later")
+    extra = sorted(set(kinds) - LENET_LAYER_KINDS)
+    expect_true(not extra, f"layers {extra} are not in LeNet-5's table: use only Conv2D, AveragePooling2D, Flatten and Dense")
+    wrong = sorted(set(_activation_names(model)) - {"tanh", "softmax"})
+    expect_true(not wrong, f"the model uses {wrong}: LeNet-5 uses tanh after C1, C3, C5 and F6, and softmax at the output")
 
 
 @exercise("10.lenet5", points=2, title="Build LeNet-5 to spec")
@@ -38,6 +69,7 @@ def lenet5(build_fn):
         model = build_fn(input_shape=(28, 28, 1), num_classes=num_classes)
         reference = classic.lenet5(input_shape=(28, 28, 1), num_classes=num_classes)
         expect_true(isinstance(model, keras.Model), f"build_lenet5 must return a keras.Model, got {type(model).__name__}")
+        _expect_lenet_layers(model)
         expect_true(tuple(model.output_shape) == (None, num_classes),
                     f"with num_classes={num_classes} the output shape is {model.output_shape}, expected (None, {num_classes})")
         convs = _conv_layers(model)
@@ -57,6 +89,13 @@ def lenet5(build_fn):
         expect_true(model.count_params() == reference.count_params(),
                     f"with num_classes={num_classes} the model has {model.count_params():,} parameters, expected "
                     f"{reference.count_params():,}. Hint: every conv and Dense layer has a bias; no extra layers")
+        # Same weights in both: the learner's model must compute exactly the reference's function.
+        reference.set_weights(model.get_weights())
+        probe = np.random.default_rng(10).uniform(0, 1, size=(4, 28, 28, 1)).astype("float32")
+        expect_true(np.allclose(np.asarray(model(probe)), np.asarray(reference(probe)), atol=1e-5),
+                    f"with num_classes={num_classes}, given the same weights your model computes something else than "
+                    "LeNet-5. Hint: C1 -> tanh -> S2 -> C3 -> tanh -> S4 -> C5 -> tanh -> Flatten -> F6 -> tanh -> "
+                    "Dense -> softmax, with 2x2 average pooling")
     x, y = load_mnist5k()
     pick = np.arange(0, len(x), len(x) // 64)[:64]        # the file is sorted by class: take every class
     x, y = x[pick, :, :, None].astype("float32") / 255.0, y[pick]

@@ -21,6 +21,30 @@ SEPARABLE_CASES = [
 ]
 
 
+def _set_shared_weights(model, seed=111):
+    """Give every Conv2D / BatchNormalization weight a value that depends only on its layer type, slot and shape.
+
+    Two blocks wired the same way then compute the same function, whatever order their layers were created in
+    (the two 3x3 convs share a kernel when their shapes agree, and every BN gets the same statistics).
+    """
+    import keras
+
+    for layer in model.layers:
+        if not isinstance(layer, (keras.layers.Conv2D, keras.layers.BatchNormalization)):
+            continue
+        is_bn = isinstance(layer, keras.layers.BatchNormalization)
+        values = []
+        for slot, w in enumerate(layer.get_weights()):
+            rng = np.random.default_rng([seed, int(is_bn), slot, *w.shape])
+            if not is_bn:
+                values.append(rng.normal(0, 1 / np.sqrt(np.prod(w.shape[:-1])), w.shape))
+            elif slot in (0, 3):      # gamma, moving variance
+                values.append(rng.uniform(0.5, 1.5, w.shape))
+            else:                     # beta, moving mean
+                values.append(rng.normal(0, 0.5, w.shape))
+        layer.set_weights([v.astype(w.dtype) for v, w in zip(values, layer.get_weights())])
+
+
 def _block_model(block_fn, shape, filters, stride):
     import keras
 
@@ -51,12 +75,22 @@ def residual_block(block_fn):
             raise AssertionError(f"{case}: {model.count_params():,} parameters, expected {reference.count_params():,}. "
                                  f"Hint: convs use use_bias=False and each is followed by BatchNormalization; {hint}")
         x = rng.standard_normal((2, *shape)).astype("float32")
+        _set_shared_weights(model)
+        _set_shared_weights(reference)
+        expect_true(np.allclose(np.asarray(model(x, training=False)), np.asarray(reference(x, training=False)), atol=1e-4),
+                    f"{case}: given the same weights, your block computes something else than the reference. Hint: "
+                    "the order is conv 3x3 (with the stride) -> BN -> ReLU -> conv 3x3 -> BN, then the addition of "
+                    "the shortcut, then ReLU after the addition (no ReLU on either branch before it); the stride "
+                    "belongs to the first 3x3 conv and to the 1x1 projection")
         out = np.asarray(model(x, training=False))
         expect_true(out.min() >= 0, f"{case}: the block's output has negative values: apply ReLU after the addition")
         if shape[-1] == filters and stride == 1:
             for layer in model.layers:
                 if isinstance(layer, keras.layers.Conv2D):
                     layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+                if isinstance(layer, keras.layers.BatchNormalization):   # back to BN's initial identity
+                    layer.set_weights([np.ones_like(w) if slot in (0, 3) else np.zeros_like(w)
+                                       for slot, w in enumerate(layer.get_weights())])
             zeroed = np.asarray(model(x, training=False))
             expect_true(np.allclose(zeroed, np.maximum(x, 0), atol=1e-5),
                         f"{case}: with every conv kernel set to zero the block should output relu(x) -- "

@@ -47,13 +47,17 @@ def nms(student_fn):
         half = rng.uniform(5, 12, (n, 2))
         b = np.concatenate([centres - half, centres + half], axis=1)
         scores = rng.permutation(n) / n + 0.01
+        if case == 0:  # two boxes far from the rest whose IoU is exactly 0.5 = the threshold: both are kept
+            b = np.concatenate([b, [[100, 100, 110, 110], [100, 100, 110, 105]]])
+            scores, n = np.concatenate([scores, [1.5, 1.4]]), n + 2
         expected = tf.image.non_max_suppression(b.astype(np.float32), scores.astype(np.float32), n,
                                                 iou_threshold=threshold).numpy()
         got = np.asarray(student_fn(b.copy(), scores.copy(), threshold)).astype(np.int64).ravel()
         expect_true(got.tolist() == expected.tolist(),
                     f"with {n} boxes and iou_threshold={threshold} you kept indices {got.tolist()}, "
                     f"tf.image.non_max_suppression keeps {expected.tolist()}. Hint: visit boxes by "
-                    "decreasing score, keep the best, drop every remaining box with IoU > threshold to it")
+                    "decreasing score, keep the best, drop every remaining box with IoU > threshold to it (greater "
+                    "than: a box whose IoU equals the threshold stays); only kept boxes suppress others")
     return "4 hidden cases match tf.image.non_max_suppression"
 
 

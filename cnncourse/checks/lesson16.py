@@ -19,6 +19,8 @@ def hog_features(student_fn):
         batch = x[rng.choice(len(x), n, replace=False)]
         got = np.asarray(student_fn(batch.copy()))
         want = classical.hog_features(batch)
+        expect_true(got.dtype == np.float32, f"features have dtype {got.dtype}: return float32 (.astype(np.float32)), "
+                    "half the memory of float64 for the 60,000-image feature matrices")
         expect_shape(got, want.shape, f"features of {n} image(s)")
         expect_close(got, want, "HOG features", rtol=1e-4, atol=1e-5,
                      hint="scale to [0, 1] first; use orientations=9, pixels_per_cell=(7, 7), "

@@ -11,7 +11,8 @@ from cnncourse.checks.registry import exercise
 def magnitude_prune(student_fn):
     """Zero the smallest-magnitude weights of one layer at a given sparsity."""
     rng = np.random.default_rng(1717)
-    cases = [((3, 3, 8, 16), 0.5), ((64, 10), 0.9), ((5, 7), 0.0), ((3, 3, 1, 4), 0.75), ((100,), 0.33)]
+    # 0.7 * 36 = 25.2 and 0.337 * 100 = 33.7: int() and ceil() both miss round() on one of them
+    cases = [((3, 3, 8, 16), 0.5), ((64, 10), 0.9), ((5, 7), 0.0), ((3, 3, 1, 4), 0.7), ((100,), 0.337)]
     for shape, sparsity in cases:
         w = rng.normal(size=shape).astype(np.float32)
         w_before = w.copy()
@@ -21,7 +22,8 @@ def magnitude_prune(student_fn):
         k = int(round(sparsity * w.size))
         zeros = int((pruned == 0).sum())
         expect_true(zeros == k, f"shape {shape}, sparsity {sparsity}: expected exactly round(sparsity * n) = {k} "
-                                f"zeros, got {zeros}. Hint: count how many weights to drop, k = round(s * w.size)")
+                                f"zeros, got {zeros}. Hint: count how many weights to drop, k = round(s * w.size) (not int(), "
+                                f"which truncates, nor ceil()), and zero exactly those k")
         kept = pruned != 0
         expect_true(np.array_equal(pruned[kept], w[kept]), "surviving weights must keep their original values")
         if 0 < k < w.size:

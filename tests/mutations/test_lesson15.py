@@ -1,0 +1,71 @@
+"""Lesson 15 checkers reject wrong 1-D convolutions and wrong spectrograms."""
+import numpy as np
+import pytest
+
+from . import assert_accepted, assert_rejected
+
+
+def _conv1d(x, w, b, stride=1, *, flip=False, strided=True, plus_one=True, bias=True):
+    k = w.shape[0]
+    if flip:
+        w = w[::-1]
+    n_out = (x.shape[1] - k) // stride + (1 if plus_one else 0)
+    out = np.empty((x.shape[0], n_out, w.shape[2]))
+    for t in range(n_out):
+        start = t * stride if strided else t
+        out[:, t, :] = np.tensordot(x[:, start:start + k, :], w, axes=([1, 2], [0, 1])) + (b if bias else 0)
+    return out
+
+
+def conv1d_forward(x, w, b, stride=1):
+    return _conv1d(x, w, b, stride)
+
+
+def test_conv1d_accepts_reference():
+    assert_accepted("15.conv1d_forward", conv1d_forward)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    pytest.param({"flip": True}, "no kernel flip", id="kernel-flipped"),
+    pytest.param({"strided": False}, "stride", id="windows-not-strided"),
+    pytest.param({"plus_one": False}, "shape", id="output-length-off-by-one"),
+    pytest.param({"bias": False}, "b\\[o\\]", id="bias-forgotten"),
+])
+def test_conv1d_rejects(kwargs, match):
+    assert_rejected("15.conv1d_forward", lambda x, w, b, stride=1: _conv1d(x, w, b, stride, **kwargs), match=match)
+
+
+def _spectrogram(signal, frame_length, frame_step, *, window="periodic", power=1, extra_frame=False, full_fft=False):
+    signal = np.asarray(signal, dtype=np.float64)
+    n_frames = 1 + (signal.shape[-1] - frame_length) // frame_step
+    if extra_frame:
+        n_frames += 1
+        signal = np.concatenate([signal, np.zeros(signal.shape[:-1] + (frame_length,))], axis=-1)
+    starts = np.arange(n_frames) * frame_step
+    frames = signal[..., starts[:, None] + np.arange(frame_length)]
+    n = np.arange(frame_length)
+    if window == "periodic":
+        frames = frames * (0.5 - 0.5 * np.cos(2 * np.pi * n / frame_length))
+    elif window == "symmetric":
+        frames = frames * np.hanning(frame_length)
+    spectrum = np.fft.fft(frames, axis=-1) if full_fft else np.fft.rfft(frames, axis=-1)
+    return np.abs(spectrum) ** power
+
+
+def spectrogram(signal, frame_length, frame_step):
+    return _spectrogram(signal, frame_length, frame_step)
+
+
+def test_spectrogram_accepts_reference():
+    assert_accepted("15.spectrogram", spectrogram)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    pytest.param({"window": "symmetric"}, "periodic Hann", id="symmetric-hann-np-hanning"),
+    pytest.param({"window": None}, "Hann", id="no-window"),
+    pytest.param({"power": 2}, "abs", id="power-not-magnitude"),
+    pytest.param({"extra_frame": True}, "shape", id="zero-padded-last-frame"),
+    pytest.param({"full_fft": True}, "shape", id="full-fft-not-rfft"),
+])
+def test_spectrogram_rejects(kwargs, match):
+    assert_rejected("15.spectrogram", lambda s, fl, fs: _spectrogram(s, fl, fs, **kwargs), match=match)
