@@ -85,6 +85,20 @@ def replace_source(page, cell, source: str) -> None:
     page.keyboard.press("Escape")
 
 
+def insert_cell_below(page, panel, index: int):
+    """Select cell `index`, press Escape then B (a new code cell below), and return the new cell.
+
+    Locators are lazy, so the cell is pinned by position: `.last` would move when Shift+Enter on the
+    last cell appends another empty one.
+    """
+    panel.locator(".jp-Cell").nth(index).locator(".jp-InputArea-prompt").click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    cell = panel.locator(".jp-Cell").nth(index + 1)
+    expect(cell.locator(".cm-content")).to_have_text("")
+    return cell
+
+
 def errors(scope):
     """Red boxes holding a Python traceback."""
     return scope.locator(RED_BOX, has_text=TRACEBACK)
@@ -159,11 +173,7 @@ def test_lesson02_as_a_learner(page, lab):
     assert stderr_texts(panel) == [], f"red stderr boxes in {lesson}"
 
     # The flashcard widget records a review in the course home.
-    last = panel.locator(".jp-Cell").last
-    last.locator(".jp-InputPrompt, .jp-InputArea-prompt").first.click()
-    page.keyboard.press("Escape")
-    page.keyboard.press("b")
-    new_cell = panel.locator(".jp-Cell").last
+    new_cell = insert_cell_below(page, panel, panel.locator(".jp-Cell").count() - 1)
     replace_source(page, new_cell, 'from cnncourse.flashcards import ReviewWidget\nReviewWidget("02_convolution")')
     run_cell(page, new_cell)
     show = new_cell.get_by_role("button", name="Show answer")
@@ -176,10 +186,7 @@ def test_lesson02_as_a_learner(page, lab):
     assert len(reviews) == 1 and reviews[0]["deck"] == "02_convolution", reviews
 
     # Training shows a progress bar while it runs, gone when it ends (the stored output stays the same).
-    new_cell.locator(".jp-InputArea-prompt").click()
-    page.keyboard.press("Escape")
-    page.keyboard.press("b")
-    fit_cell = panel.locator(".jp-Cell").last
+    fit_cell = insert_cell_below(page, panel, panel.locator(".jp-Cell").count() - 1)
     replace_source(page, fit_cell, "model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])\n"
                                    'model.compile("sgd", "mse")\n'
                                    "model.fit(np.zeros((20000, 8)), np.zeros(20000), batch_size=8, epochs=2, verbose=0)\n"
