@@ -2,8 +2,8 @@
 
 :func:`edge_cnn` is a two-block conv/pool network whose head is either ``"flatten"``
 (fixed input size) or ``"gap"`` (global average pooling: any input size works).
-:func:`count_flops` counts multiply-accumulates of Conv2D/Dense layers, the usual
-"FLOPs" figure of a CNN.
+:func:`count_macs` counts multiply-accumulates (MACs) of Conv2D/Dense layers; one MAC is
+two floating-point operations, so FLOPs = 2 x MACs.
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def with_softmax(model: keras.Model, name: str | None = None) -> keras.Model:
     return keras.Model(model.input, probs, name=name or f"{model.name}_probs")
 
 
-def count_flops(model: keras.Model) -> int:
+def count_macs(model: keras.Model) -> int:
     """Multiply-accumulates of one forward pass (batch size 1), by :func:`cnncourse.flops.model_macs`.
 
     Needs a model with known spatial sizes; refuses attention layers, which it would not count.
@@ -46,5 +46,5 @@ def count_flops(model: keras.Model) -> int:
     from cnncourse.flops import model_macs
 
     if any(isinstance(layer, layers.MultiHeadAttention) for layer in model.layers):
-        raise ValueError("count_flops does not count attention layers")
+        raise ValueError("count_macs does not count attention layers")
     return model_macs(model)
