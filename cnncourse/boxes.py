@@ -39,7 +39,10 @@ def nms(boxes, scores, iou_threshold: float = 0.5, max_output: int | None = None
 
 def encode_grid(boxes_list, classes_list, canvas: int = 64, grid: int = 8) -> np.ndarray:
     """Detector targets (N, grid, grid, 6): the cell holding a box centre gets
-    ``[1, cy, cx, h, w, class]`` with centre offsets in cell units (0..1) and sizes / canvas."""
+    ``[1, cy, cx, h, w, class]`` with centre offsets in cell units (0..1) and sizes / canvas.
+
+    One cell holds one object: when two centres fall in the same cell, the later box overwrites
+    the earlier one (count such losses with :func:`grid_collisions`; anchors exist to avoid them)."""
     cell = canvas / grid
     target = np.zeros((len(boxes_list), grid, grid, 6), np.float32)
     for n, (boxes, classes) in enumerate(zip(boxes_list, classes_list)):
@@ -48,6 +51,19 @@ def encode_grid(boxes_list, classes_list, canvas: int = 64, grid: int = 8) -> np
             i, j = min(int(cy), grid - 1), min(int(cx), grid - 1)
             target[n, i, j] = [1, cy - i, cx - j, (y2 - y1) / canvas, (x2 - x1) / canvas, c]
     return target
+
+
+def grid_collisions(boxes_list, canvas: int = 64, grid: int = 8) -> int:
+    """How many boxes :func:`encode_grid` drops because another box's centre is in the same cell."""
+    cell = canvas / grid
+    lost = 0
+    for boxes in boxes_list:
+        cells = set()
+        for y1, x1, y2, x2 in boxes:
+            key = (min(int((y1 + y2) / 2 / cell), grid - 1), min(int((x1 + x2) / 2 / cell), grid - 1))
+            lost += key in cells
+            cells.add(key)
+    return lost
 
 
 def decode_grid(output, canvas: int = 64, score_threshold: float = 0.3):

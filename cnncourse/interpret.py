@@ -203,3 +203,90 @@ def gap_cnn(input_shape=(28, 28, 1), num_classes: int = 10, filters=(16, 32, 64)
     x = layers.GlobalAveragePooling2D(name="gap")(x)
     outputs = layers.Dense(num_classes, name="logits")(x)
     return keras.Model(inputs, outputs, name=name)
+
+
+def guided_backprop(model, images, class_index) -> np.ndarray:
+    """Guided Backpropagation (Springenberg et al. 2015) with tf-keras-vis: ReLU gradients pass only
+    where both the input and the incoming gradient are positive. Normalised (N, H, W) maps.
+
+    ``model`` is cloned first, so its own ReLUs are left untouched.
+    """
+    from tf_keras_vis.saliency import Saliency
+    from tf_keras_vis.utils.model_modifiers import GuidedBackpropagation
+    from tf_keras_vis.utils.scores import CategoricalScore
+
+    images = np.asarray(images, dtype=np.float32)
+    classes = list(np.broadcast_to(np.asarray(class_index), (images.shape[0],)).tolist())
+    with quiet_keras():
+        maps = Saliency(model, model_modifier=GuidedBackpropagation(), clone=True)(CategoricalScore(classes), images)
+    return np.asarray(maps, dtype=np.float32)
+
+
+def randomized_cascade(model, layer_names, seed: int = 1):
+    """Adebayo et al. (2018)'s cascading model randomisation.
+
+    ``layer_names`` from the output down; yields ``(name, copy)`` where ``copy`` has every layer up to
+    and including ``name`` re-initialised with its own initializers (drawn with ``seed``) and the rest
+    trained. Use a seed other than the one the model was initialised with, or the "random" weights
+    are the model's own starting point.
+    """
+    import keras
+
+    known = {layer.name for layer in model.layers}
+    missing = [name for name in layer_names if name not in known]
+    if missing:
+        raise ValueError(f"layers {missing} are not in model {model.name!r}")
+    keras.utils.set_random_seed(seed)
+    fresh = keras.models.clone_model(model)  # same architecture, freshly initialised weights
+    randomized = set()
+    for name in layer_names:
+        randomized.add(name)
+        copy = keras.models.clone_model(model)
+        for layer, source in zip(copy.layers, model.layers):
+            donor = fresh.get_layer(source.name) if source.name in randomized else source
+            layer.set_weights(donor.get_weights())
+        yield name, copy
+
+
+def rank_correlation(maps_a, maps_b) -> np.ndarray:
+    """Spearman rank correlation between paired maps, one value per image (N,).
+
+    A constant map has no ranking: its correlation is reported as 0 (nothing of the original survives).
+    """
+    from scipy.stats import spearmanr
+
+    a = np.asarray(maps_a, dtype=np.float64).reshape(len(maps_a), -1)
+    b = np.asarray(maps_b, dtype=np.float64).reshape(len(maps_b), -1)
+    if a.shape != b.shape:
+        raise ValueError(f"maps differ in shape: {a.shape} vs {b.shape}")
+    out = np.zeros(len(a))
+    for i, (u, v) in enumerate(zip(a, b)):
+        if np.ptp(u) > 0 and np.ptp(v) > 0:
+            out[i] = spearmanr(u, v).statistic
+    return out
+
+
+def occlusion_map(predict_probs, image, class_index: int, patch: int, stride: int, fill=None,
+                  batch_size: int = 64) -> np.ndarray:
+    """Occlusion sensitivity (Zeiler & Fergus, 2014): slide a ``patch`` x ``patch`` square of ``fill``
+    (default: the image's mean colour) over ``image`` (H, W, C) with ``stride`` and record how much
+    the probability of ``class_index`` drops. ``predict_probs`` maps a batch to probabilities.
+    Returns the (rows, cols) map of drops (positive = the patch hid evidence for the class).
+    """
+    image = np.asarray(image, dtype=np.float32)
+    height, width = image.shape[:2]
+    if patch > min(height, width) or patch < 1 or stride < 1:
+        raise ValueError(f"patch {patch} must fit in the {height}x{width} image and stride {stride} be >= 1")
+    fill = image.mean(axis=(0, 1)) if fill is None else fill
+    tops, lefts = range(0, height - patch + 1, stride), range(0, width - patch + 1, stride)
+    batch = []
+    for top in tops:
+        for left in lefts:
+            occluded = image.copy()
+            occluded[top:top + patch, left:left + patch] = fill
+            batch.append(occluded)
+    batch = np.stack(batch)
+    base = float(np.asarray(predict_probs(image[None]))[0, class_index])
+    probs = np.concatenate([np.asarray(predict_probs(batch[i:i + batch_size]))[:, class_index]
+                            for i in range(0, len(batch), batch_size)])
+    return (base - probs).reshape(len(tops), len(lefts))

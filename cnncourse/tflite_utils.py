@@ -6,6 +6,7 @@ Keras 3 models are exported as a SavedModel (``model.export``) and converted wit
 ``tf.lite.TFLiteConverter.from_saved_model``. Modes:
 
 * ``"float"``   -- float32 weights and activations (the baseline flatbuffer);
+* ``"float16"`` -- float16 weights (half the file), dequantized to float32 when run on a CPU;
 * ``"dynamic"`` -- int8 weights, float activations (no calibration data needed);
 * ``"int8"``    -- full integer: int8 weights *and* activations, int8 input/output, calibrated
   on a representative dataset of real training images.
@@ -23,7 +24,7 @@ import warnings
 
 import numpy as np
 
-MODES = ("float", "dynamic", "int8")
+MODES = ("float", "float16", "dynamic", "int8")
 
 
 @contextlib.contextmanager
@@ -75,8 +76,10 @@ def convert(model, mode: str = "float", representative=None, num_calibration: in
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     with tempfile.TemporaryDirectory() as tmp:
         converter = tf.lite.TFLiteConverter.from_saved_model(export_saved_model(model, tmp))
-        if mode in ("dynamic", "int8"):
+        if mode in ("float16", "dynamic", "int8"):
             converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        if mode == "float16":
+            converter.target_spec.supported_types = [tf.float16]
         if mode == "int8":
             if representative is None:
                 raise ValueError("mode 'int8' needs representative images for calibration")
@@ -170,5 +173,29 @@ def latency_ms(predict_fn, x, repeats: int = 200, warmup: int = 10) -> float:
     for i in range(repeats):
         start = time.perf_counter()
         predict_fn(x[i % len(x)][None])
+        times.append(time.perf_counter() - start)
+    return float(np.median(times) * 1000)
+
+
+def invoke_latency_ms(flatbuffer: bytes, image, repeats: int = 300, warmup: int = 20) -> float:
+    """Median milliseconds of ``Interpreter.invoke()`` alone on one float ``image`` (H, W, C), one thread.
+
+    Unlike :func:`latency_ms` on a :class:`TFLiteModel`, no Python-side (de)quantization or tensor
+    copies are timed: this is the kernels' own time. An int8 model gets the image quantized once.
+    """
+    interp = interpreter(flatbuffer)
+    detail = interp.get_input_details()[0]
+    x = np.asarray(image, dtype=np.float32)[None]
+    if detail["dtype"] != np.float32:
+        scale, zero = detail["quantization"]
+        info = np.iinfo(detail["dtype"])
+        x = np.clip(np.round(x / scale + zero), info.min, info.max)
+    interp.set_tensor(detail["index"], x.astype(detail["dtype"]))
+    for _ in range(warmup):
+        interp.invoke()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        interp.invoke()
         times.append(time.perf_counter() - start)
     return float(np.median(times) * 1000)

@@ -58,3 +58,11 @@ def test_mean_iou_matches_keras():
     assert np.isnan(per[5]) and per[4] == 0
     np.testing.assert_allclose(np.nanmean(per), float(metric.result()), atol=1e-6)   # lesson 14's mean IoU
     assert masks.colorize(t[0], 6).shape == (8, 8, 3)
+
+
+def test_grid_collisions_counts_boxes_encode_grid_overwrites():
+    same_cell = np.array([[0, 0, 6, 6], [1, 1, 5, 5], [20, 20, 30, 30]], float)   # first two centred in cell (0, 0)
+    assert boxes.grid_collisions([same_cell], canvas=32, grid=4) == 1
+    target = boxes.encode_grid([same_cell], [np.array([1, 2, 3])], canvas=32, grid=4)
+    assert target[0, ..., 0].sum() == 2 and target[0, 0, 0, 5] == 2   # one object lost, the later one kept
+    assert boxes.grid_collisions([same_cell[:1], same_cell[2:]], canvas=32, grid=4) == 0

@@ -59,3 +59,51 @@ def test_activation_model(model_and_data):
     model, x, _ = model_and_data
     outs = interpret.activation_model(model, ["conv1", "last_conv"]).predict(x, verbose=0)
     assert outs[0].shape == (3, 16, 16, 4) and outs[1].shape == (3, 8, 8, 6)
+
+
+def test_randomized_cascade_replaces_layers_top_down(model_and_data):
+    model, x, classes = model_and_data
+    names = ["logits", "last_conv", "conv1"]
+    stages = list(interpret.randomized_cascade(model, names, seed=5))
+    assert [name for name, _ in stages] == names
+    for k, (_, copy) in enumerate(stages):
+        for layer in model.layers:
+            if not layer.get_weights():
+                continue
+            same = all(np.array_equal(a, b) for a, b in zip(layer.get_weights(), copy.get_layer(layer.name).get_weights()))
+            assert same == (layer.name not in names[:k + 1]), (k, layer.name)
+    with pytest.raises(ValueError, match="nope"):
+        list(interpret.randomized_cascade(model, ["nope"]))
+
+
+def test_rank_correlation_is_spearman_per_image():
+    a = np.arange(12, dtype=float).reshape(2, 2, 3)
+    b = np.stack([a[0] ** 3, -a[1]])            # monotone -> 1, reversed -> -1
+    np.testing.assert_allclose(interpret.rank_correlation(a, b), [1.0, -1.0])
+    assert interpret.rank_correlation(a, np.zeros_like(a)).tolist() == [0.0, 0.0]  # constant map: no ranking
+    with pytest.raises(ValueError, match="shape"):
+        interpret.rank_correlation(a, a[:, :1])
+
+
+def test_guided_backprop_is_nonnegative_and_leaves_model_alone(model_and_data):
+    model, x, classes = model_and_data
+    before = interpret.saliency(model, x, classes)
+    maps = interpret.guided_backprop(model, x, classes)
+    assert maps.shape == x.shape[:3] and maps.min() >= 0 and maps.max() <= 1
+    assert not np.allclose(maps, before)          # a different method from vanilla saliency
+    np.testing.assert_allclose(interpret.saliency(model, x, classes), before)  # model's ReLUs untouched
+
+
+def test_occlusion_map_finds_the_evidence():
+    image = np.zeros((8, 8, 1), np.float32)
+    image[2:4, 4:6] = 1.0
+
+    def probs(batch):  # "class 0" probability = brightness of the 2x2 square at rows 2-3, cols 4-5
+        score = batch[:, 2:4, 4:6, 0].mean(axis=(1, 2))
+        return np.stack([score, 1 - score], axis=1)
+
+    drop = interpret.occlusion_map(probs, image, 0, patch=2, stride=2, fill=0.0)
+    assert drop.shape == (4, 4)
+    assert drop[1, 2] == 1.0 and np.count_nonzero(drop) == 1
+    with pytest.raises(ValueError, match="patch"):
+        interpret.occlusion_map(probs, image, 0, patch=9, stride=1)

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnncourse.models.edge_cnn import count_flops, edge_cnn, with_softmax
+from cnncourse.models.edge_cnn import count_macs, edge_cnn, with_softmax
 from cnncourse.models.gan import DCGAN, dcgan_discriminator, dcgan_generator
 from cnncourse.models.vit import tiny_vit
 
@@ -11,7 +11,7 @@ def test_edge_cnn_params_and_flops():
     m = edge_cnn((4, 8), 16)
     expected = (9 * 1 * 4 + 4) + (9 * 4 * 8 + 8) + (7 * 7 * 8 * 16 + 16) + (16 * 10 + 10)
     assert m.count_params() == expected
-    assert count_flops(m) == 28 * 28 * 9 * 4 + 14 * 14 * 9 * 4 * 8 + 7 * 7 * 8 * 16 + 16 * 10
+    assert count_macs(m) == 28 * 28 * 9 * 4 + 14 * 14 * 9 * 4 * 8 + 7 * 7 * 8 * 16 + 16 * 10
     probs = with_softmax(m).predict(np.zeros((2, 28, 28, 1)), verbose=0)
     np.testing.assert_allclose(probs.sum(1), 1, atol=1e-6)
     with pytest.raises(ValueError):

@@ -34,3 +34,18 @@ def test_int8_is_smaller_has_int8_io_and_stays_close(model):
         tflite_utils.convert(model, "int8")
     with pytest.raises(ValueError):
         tflite_utils.convert(model, "int4")
+
+
+def test_float16_halves_the_weights_and_matches_closely(model):
+    x = np.random.default_rng(2).random((5, 28, 28, 1)).astype("float32")
+    fb_float, fb_half = tflite_utils.convert(model, "float"), tflite_utils.convert(model, "float16")
+    assert 0.4 * len(fb_float) < len(fb_half) < 0.7 * len(fb_float)
+    runner = tflite_utils.TFLiteModel(fb_half)
+    assert runner.interp.get_input_details()[0]["dtype"] == np.float32   # float I/O, half-precision weights
+    np.testing.assert_allclose(runner(x), model.predict(x, verbose=0), atol=5e-3)
+
+
+def test_invoke_latency_times_the_interpreter_alone(model):
+    x = np.random.default_rng(3).random((4, 28, 28, 1)).astype("float32")
+    for fb in (tflite_utils.convert(model, "float"), tflite_utils.convert(model, "int8", representative=x)):
+        assert 0 < tflite_utils.invoke_latency_ms(fb, x[0], repeats=5, warmup=1) < 1000

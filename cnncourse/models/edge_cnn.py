@@ -2,8 +2,8 @@
 
 :func:`edge_cnn` is a two-block conv/pool network whose head is either ``"flatten"``
 (fixed input size) or ``"gap"`` (global average pooling: any input size works).
-:func:`count_macs` counts multiply-accumulates of Conv2D/Dense layers; :func:`count_flops` is the
-same function under lesson 18's older name (it returns MACs, not FLOPs = 2 MACs).
+:func:`count_macs` counts multiply-accumulates (MACs) of Conv2D/Dense layers; one MAC is
+two floating-point operations, so FLOPs = 2 x MACs.
 """
 from __future__ import annotations
 
@@ -46,9 +46,6 @@ def count_macs(model: keras.Model) -> int:
     from cnncourse.costs import model_macs
 
     if any(isinstance(layer, layers.MultiHeadAttention) for layer in model.layers):
-        raise ValueError("count_flops does not count attention layers")
+        raise ValueError("count_macs does not count attention layers")
     return model_macs(model)
 
-
-# Lesson 18's name; it returns MACs (FLOPs are 2 MACs: cnncourse.costs.macs_to_flops). Kept until the lesson uses count_macs.
-count_flops = count_macs
