@@ -21,6 +21,7 @@ if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] && [ -z
   echo "setup: installing Debian package dataset-fashion-mnist"
   apt_install dataset-fashion-mnist || echo "setup: continuing; cnncourse will try keras' online download instead" >&2
 fi
+command -v bwrap >/dev/null 2>&1 || apt_install bubblewrap || echo "setup: no bubblewrap; \`cnncourse grade\` then needs --sandbox docker|podman|none" >&2
 
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
