@@ -122,6 +122,7 @@ def batch(tmp_path_factory):
     blank_copy = next(c for c in nbs.make_lesson(nbs.read(paths.SOLUTIONS_DIR / f"{LESSON}.ipynb")).cells
                       if nbs.cell_info(c).get("exercise") == CONV and nbs.cell_info(c)["role"] == "solution")
     at = next(i for i, c in enumerate(dup.cells) if nbs.cell_info(c).get("exercise") == CONV)
+    blank_copy["id"] = "blank-copy"
     dup.cells.insert(at, blank_copy)
     put("duplicate_id", dup)
     put("detached", notebook(conv_answer=solution_source(CONV),
@@ -163,10 +164,14 @@ def test_forged_pass_scores_zero_on_the_cheated_exercise_and_is_flagged(batch, s
     result = batch[0][stem]
     ex = by_id(result)
     assert not ex[CONV].passed, (stem, ex[CONV].message)
-    assert ex[RF].passed, (stem, ex[RF].message)   # the honest exercise of the same notebook still counts
-    assert result.score == 1
     assert result.flags, stem
     assert len(ex[CONV].message) <= 300
+    if stem in ("wrap_recorder", "import_hook"):
+        # the fake recorder stays in place for the later check too: that exercise is lost as well
+        assert result.score == 0
+    else:
+        assert ex[RF].passed, (stem, ex[RF].message)   # the honest exercise of the same notebook still counts
+        assert result.score == 1
 
 
 def test_flags_name_the_reason(batch):
@@ -207,8 +212,8 @@ def test_detached_process_dies_with_its_sandbox(batch):
         if MARKER in cmdline:
             survivors.append(pid)
     assert survivors == []
-    assert results["detached"].score == 3
-    assert results["honest"].score == 3   # its results file was out of the child's reach
+    assert results["detached"].score == 3   # lines it added to its own results cannot erase a real pass
+    assert results["honest"].score == 3     # other results files were out of the child's reach
 
 
 def test_duplicated_exercise_grades_the_last_copy_and_flags_it(batch):
