@@ -163,3 +163,26 @@ def _check_in_place(tmp_path, monkeypatch):
     item = record(tmp_path, monkeypatch, "99.in_place", rude)
     verdict = replay("99.in_place", item, 77)
     assert "after" in item["calls"][0] and not verdict.passed and "in place" in verdict.message
+
+
+def test_memorised_public_answers_pass_the_learners_own_check_but_not_grading(tmp_path, monkeypatch, capsys):
+    from cnncourse import checks
+    from cnncourse.checks.lesson02 import RF_CASES
+
+    table = {str(layers): honest_rf(layers) for layers in RF_CASES}
+
+    def memorised(layers):
+        return table.get(str(layers), [0] * len(layers))
+    checks.receptive_field_sizes(memorised)                       # the learner's own check cell: public cases pass
+    assert "passed" in capsys.readouterr().out
+    item = record(tmp_path, monkeypatch, "02.receptive_field_sizes", memorised)
+    verdict = replay("02.receptive_field_sizes", item, 77)
+    assert not verdict.passed and "you returned [0, 0, 0]" in verdict.message   # a hidden stack
+
+
+def test_a_recording_made_with_another_seed_does_not_replay(tmp_path, monkeypatch):
+    item = record(tmp_path, monkeypatch, "02.conv2d_forward", lambda *a: None, seed=1)
+    honest = replay("02.conv2d_forward", item, 1)
+    other = replay("02.conv2d_forward", item, 2)
+    assert "not made with the grader's inputs" not in honest.message
+    assert not other.passed and other.flag and "altered" in other.flag
