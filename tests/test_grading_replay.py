@@ -186,3 +186,14 @@ def test_a_recording_made_with_another_seed_does_not_replay(tmp_path, monkeypatc
     other = replay("02.conv2d_forward", item, 2)
     assert "not made with the grader's inputs" not in honest.message
     assert not other.passed and other.flag and "altered" in other.flag
+
+
+def test_reference_map_and_no_flags_on_the_courses_own_solutions():
+    from cnncourse import notebooks as nbs
+    from cnncourse.grading.flags import analyse, reference_map
+
+    lesson02 = nbs.read(paths.SOLUTIONS_DIR / "02_convolution.ipynb")
+    assert "cnncourse.ops.conv2d_forward" in reference_map(lesson02)["02.conv2d_forward"]
+    for path in nbs.solution_paths():   # an honest submission: every solution cell written by the learner
+        solution = nbs.read(path)
+        assert analyse(solution, nbs.make_lesson(solution, path.name), solution) == [], path.name

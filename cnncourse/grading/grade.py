@@ -246,7 +246,7 @@ def _grade(path, result, timeout, memory_gb, lesson, solutions_dir, kind, wall_s
     limits = sb.Limits(cell_timeout=timeout, wall_seconds=wall_seconds, memory_gb=memory_gb)
     seed = secrets.randbits(62)   # secret: cases differ from the learner's own checks and between submissions
 
-    with tempfile.TemporaryDirectory(prefix="cnncourse-grade-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cnncourse-grade-", ignore_cleanup_errors=True) as tmp:
         workdir = Path(tmp) / "work"
         workdir.mkdir()
         (workdir / f"{result.lesson}.ipynb").write_text(nbs.dumps(plan.notebook), encoding="utf-8")
