@@ -226,7 +226,7 @@ def grade_notebook(path: str | Path, timeout: int = DEFAULT_TIMEOUT, memory_gb: 
 def _grade(path, result, timeout, memory_gb, lesson, solutions_dir, kind, wall_seconds, max_mb, hide, image):
     from cnncourse.checks import REGISTRY
     from cnncourse.grading.flags import analyse
-    from cnncourse.grading.replay import replay
+    from cnncourse.grading.replay import Verdict, replay
 
     solutions_dir = Path(solutions_dir or paths.SOLUTIONS_DIR)
     data = read_regular_file(path, int(max_mb * 1024 ** 2))   # the only access to the submission
@@ -284,7 +284,11 @@ def _grade(path, result, timeout, memory_gb, lesson, solutions_dir, kind, wall_s
             # so lines the learner's code added can neither forge a pass nor erase the real one.
             passed, message = False, "failed"
             for item in replayable[-MAX_REPLAYS:]:
-                verdict = replay(ex, item, seed)
+                try:
+                    verdict = replay(ex, item, seed)
+                except Exception as exc:  # noqa: BLE001 - a damaged record costs this exercise only
+                    verdict = Verdict(False, short(f"could not re-check the record ({type(exc).__name__}: {exc})"),
+                                      f"{ex}: its check record could not be re-checked")
                 if verdict.flag:
                     result.flags.append(verdict.flag)
                 if verdict.passed:
