@@ -151,9 +151,3 @@ def test_cli_json_gradebook_exit_code_and_untouched_submission(lesson_dir):
     rows = book.read_text().splitlines()
     assert rows[0] == "notebook,lesson,score,max_score,error,flags,98.add_base,98.double" and len(rows) == 3
     assert hashlib.sha256(good.read_bytes()).hexdigest() == before
-
-
-def test_sandbox_none_still_grades_with_limits(lesson_dir):
-    done = submission(lesson_dir, "98_none.ipynb", lambda nb: (answer(nb, 2, "return 2 * v"), answer(nb, 4, "return v + base")))
-    (result,) = grade_many([done], workers=1, timeout=60, sandbox="none")
-    assert (result.score, result.max_score, result.error) == (2, 2, None)
