@@ -22,6 +22,8 @@ def _register() -> None:
     app.command("check-lessons")(check_lessons_command)
     from cnncourse.grading.cli import grade_command
     app.command("grade")(grade_command)
+    from cnncourse.grading.release import release_command
+    app.command("release")(release_command)
     from cnncourse.bench.cli import bench_command
     app.command("bench")(bench_command)
     from cnncourse.flashcards import review_cli

@@ -28,6 +28,7 @@ if [ -n "$missing" ] && [ -z "${CNNCOURSE_FASHION_MNIST_DIR:-}" ]; then
   echo "setup: installing Debian packages:$missing"
   apt_install $missing || echo "setup: continuing; cnncourse will try keras' online download instead" >&2
 fi
+command -v bwrap >/dev/null 2>&1 || apt_install bubblewrap || echo "setup: no bubblewrap; \`cnncourse grade\` then needs --sandbox docker|podman|none" >&2
 
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then

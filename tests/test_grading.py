@@ -107,7 +107,7 @@ def test_deleted_exercise_scores_zero_with_a_message(lesson_dir):
 
 def test_dead_kernel_is_reported(lesson_dir):
     result = grade_notebook(submission(lesson_dir, "98_crash.ipynb", lambda nb: answer(nb, 2, "import os; os._exit(1)")), timeout=30)
-    assert result.score == 0 and "kernel died" in result.error
+    assert result.score == 0 and "kernel exited while running the course check of 98.double" in result.error
     assert all(not e.passed for e in result.exercises)
 
 
@@ -145,9 +145,9 @@ def test_cli_json_gradebook_exit_code_and_untouched_submission(lesson_dir):
                                       "--gradebook", str(book)])
     assert result.exit_code == 2
     report = json.loads(result.stdout)
-    assert [set(r) for r in report] == [{"notebook", "lesson", "score", "max_score", "error", "exercises"}] * 2
+    assert [set(r) for r in report] == [{"notebook", "lesson", "score", "max_score", "error", "exercises", "flags"}] * 2
     assert report[0]["score"] == 1 and report[0]["exercises"][0] == {"id": "98.double", "points": 1, "passed": True, "message": "passed"}
     assert report[1]["error"].startswith(str(bad))
     rows = book.read_text().splitlines()
-    assert rows[0] == "notebook,lesson,score,max_score,error,98.add_base,98.double" and len(rows) == 3
+    assert rows[0] == "notebook,lesson,score,max_score,error,flags,98.add_base,98.double" and len(rows) == 3
     assert hashlib.sha256(good.read_bytes()).hexdigest() == before

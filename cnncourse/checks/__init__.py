@@ -8,7 +8,7 @@ so each is reachable as ``checks.<name>`` and, by exercise id, in ``REGISTRY``.
 import importlib
 import pkgutil
 
-from cnncourse.checks.expect import expect_close, expect_shape, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true, hidden_cases
 from cnncourse.checks.registry import REGISTRY, CheckFailed, Exercise, exercise
 
 

@@ -1,6 +1,9 @@
 """Assertions with hints, for checkers: each failure says what was expected and what to look at."""
 from __future__ import annotations
 
+import contextlib
+import os
+
 import numpy as np
 
 
@@ -22,3 +25,47 @@ def expect_close(actual, expected, what: str = "output", hint: str = "", rtol: f
 
 def expect_true(condition, message: str) -> None:
     assert condition, message
+
+
+# --- public and hidden cases -------------------------------------------------------------------------------------
+# A learner's own check cell draws its cases from the checker's fixed (public) seed. Under
+# `cnncourse grade` the cases come from a secret seed chosen per submission (and hidden case
+# lists, shipped only where grading runs, are added), so passing one's own check cell does not
+# mean the graded cases pass, and answers cannot be hard-coded.
+CASE_SEED_ENV = "CNNCOURSE_CASE_SEED"
+_grading_seed: list = []   # set by the grader while it replays a submission
+
+
+def grading_seed() -> int | None:
+    """The secret seed of the current grading run, or None for a learner's own check."""
+    if _grading_seed:
+        return _grading_seed[-1]
+    value = os.environ.get(CASE_SEED_ENV, "")
+    return int(value) if value.isdigit() else None
+
+
+@contextlib.contextmanager
+def use_case_seed(seed: int):
+    """Within the block, checkers draw their cases as under grading with ``seed`` (used by the grader's replay)."""
+    _grading_seed.append(int(seed))
+    try:
+        yield
+    finally:
+        _grading_seed.pop()
+
+
+def case_rng(default_seed: int) -> np.random.Generator:
+    """The generator a checker draws its random cases from: fixed for learners, secret under grading."""
+    seed = grading_seed()
+    return np.random.default_rng(default_seed if seed is None else [seed, default_seed])
+
+
+def hidden_cases(exercise_id: str) -> list:
+    """Extra cases of ``exercise_id`` used only under grading (empty in a student release)."""
+    if grading_seed() is None:
+        return []
+    try:
+        from cnncourse.checks.hidden import HIDDEN_CASES
+    except ImportError:  # a student release has no hidden cases
+        return []
+    return list(HIDDEN_CASES.get(exercise_id, []))

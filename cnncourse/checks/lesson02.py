@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import expect_close, expect_shape, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 from cnncourse.receptive_field import receptive_field as _receptive_field
 
@@ -23,8 +23,8 @@ def tf_conv2d(x, w, b, stride=1, pad=0):
 @exercise("02.conv2d_forward", points=2, title="conv2d forward pass in NumPy (NHWC, HWIO, stride, pad)")
 def conv2d_forward(student_fn):
     """``student_fn(x, w, b, stride, pad)`` must equal ``tf.nn.conv2d`` on hidden random shapes."""
-    rng = np.random.default_rng(2024)
-    for n, h, wd, c, kh, kw, co, stride, pad in CONV_CASES:
+    rng = case_rng(2024)
+    for n, h, wd, c, kh, kw, co, stride, pad in CONV_CASES + hidden_cases("02.conv2d_forward"):
         x, w, b = rng.standard_normal((n, h, wd, c)), rng.standard_normal((kh, kw, c, co)), rng.standard_normal(co)
         out = student_fn(x, w, b, stride=stride, pad=pad)
         out = out[0] if isinstance(out, tuple) else out
@@ -48,7 +48,7 @@ RF_CASES = [[(3, 1), (3, 1), (3, 1)], [(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)], 
 @exercise("02.receptive_field_sizes", points=1, title="receptive field of each layer of a stack")
 def receptive_field_sizes(student_fn):
     """``student_fn([(kernel, stride), ...])`` must return the receptive field (in input pixels) after each layer."""
-    for layers in RF_CASES:
+    for layers in RF_CASES + hidden_cases("02.receptive_field_sizes"):
         got = [int(r) for r in student_fn(layers)]
         want = [r for r, _ in _receptive_field(layers)]
         expect_true(len(got) == len(want), f"for layers {layers} you returned {len(got)} sizes, expected one per layer ({len(want)})")

@@ -47,9 +47,12 @@ def exercise(id: str, points: int = 1, title: str = ""):
             except AssertionError as exc:
                 raise CheckFailed(f"{FAIL} {id}: {exc}") from None
             except Exception as exc:
-                where = traceback.extract_tb(exc.__traceback__)[-1]
-                raise CheckFailed(f"{FAIL} {id}: your code raised {type(exc).__name__}: {exc} "
-                                  f"(line {where.lineno} of {where.name})") from None
+                where = getattr(exc, "learner_where", None)  # set when the grader replays a recorded error
+                if where is None:
+                    frame = traceback.extract_tb(exc.__traceback__)[-1]
+                    where = f"line {frame.lineno} of {frame.name}"
+                raise CheckFailed(f"{FAIL} {id}: your code raised {getattr(exc, 'learner_type', type(exc).__name__)}: "
+                                  f"{exc} ({where})") from None
             print(f"{PASS} {id} passed" + (f": {detail}" if detail else "") + f" [{points}/{points} points]")
             return None  # no Out[] value: the check cell shows only its one line
 

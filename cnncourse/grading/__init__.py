@@ -1,4 +1,10 @@
-"""Auto-grading of learner notebooks: the course's own checks, run under nbval in a sandboxed subprocess.
+"""Auto-grading of learner notebooks: each runs in its own sandbox, the grader re-checks every exercise.
+
+``grade_notebook(path, ...)`` grades ONE submission and returns its ``SubmissionResult``
+(never raises for anything the submission does); ``grade_many`` maps it over a batch.
+Modules: ``assemble`` (read a submission, insert the course's checks), ``sandbox`` (bubblewrap /
+docker / podman command lines), ``recorder`` (inside the kernel), ``serialize`` and ``replay``
+(the verdict, outside), ``flags`` (static analysis), ``report``, ``release``.
 
 Course tooling: not imported by the lessons.
 

@@ -1,4 +1,4 @@
-"""``cnncourse grade``: grade learner notebooks with the course's own checks."""
+"""``cnncourse grade``: grade learner notebooks with the course's own checks, each in its own sandbox."""
 from __future__ import annotations
 
 import os
@@ -7,42 +7,66 @@ from typing import Optional
 
 import typer
 
-from cnncourse.grading.grade import DEFAULT_MEMORY_GB, DEFAULT_TIMEOUT
+from cnncourse.grading.grade import DEFAULT_MAX_MB, DEFAULT_MEMORY_GB, DEFAULT_TIMEOUT, DEFAULT_WALL
 
 
 def grade_command(
     notebooks: list[Path] = typer.Argument(..., help="Learner notebooks to grade."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON list of results on stdout."),
+    json_file: Optional[Path] = typer.Option(None, help="Also write the JSON list to this file (atomically)."),
     timeout: int = typer.Option(DEFAULT_TIMEOUT, help="Seconds one cell may run before it is interrupted."),
+    wall: int = typer.Option(DEFAULT_WALL, help="Seconds one whole submission may run before its sandbox is killed."),
     workers: int = typer.Option(os.cpu_count() or 1, help="Submissions graded in parallel."),
-    gradebook: Optional[Path] = typer.Option(None, help="Write one CSV row per submission here."),
+    gradebook: Optional[Path] = typer.Option(None, help="Write one CSV row per submission here (atomically)."),
     lesson: Optional[str] = typer.Option(None, help="Expected lesson slug; other lessons are reported."),
-    memory_gb: float = typer.Option(DEFAULT_MEMORY_GB, help="Memory limit of each graded kernel, GiB."),
+    memory_gb: float = typer.Option(DEFAULT_MEMORY_GB, help="Address-space limit of each process of a graded kernel, GiB."),
+    max_size_mb: float = typer.Option(DEFAULT_MAX_MB, help="Larger submission files are refused."),
+    sandbox: Optional[str] = typer.Option(None, help="bwrap (default on Linux), docker, podman, or none (NO isolation)."),
+    image: str = typer.Option("cnncourse-grader", help="Image for --sandbox docker|podman (holds the course, no solutions/)."),
 ) -> None:
-    """Run each notebook top to bottom under nbval and score every exercise of its lesson.
+    """Run each notebook top to bottom in its own sandbox and score every exercise of its lesson.
 
-    Grading RUNS THE LEARNER'S CODE (in a subprocess with time and memory limits,
-    on a copy in a temporary folder). Exit 0 when every submission could be graded.
+    Grading RUNS THE LEARNER'S CODE: by default inside bubblewrap (no network, the course
+    read-only, solutions/ and other submissions hidden, limits on time, memory, file size and
+    processes). The verdicts are computed outside the sandbox. Exit 0 when every submission
+    could be graded, 2 when one could not (after grading the others) or the sandbox cannot run.
     """
     from rich.console import Console
     from rich.progress import Progress
 
+    from cnncourse.grading import sandbox as sb
     from cnncourse.grading.grade import grade_many
-    from cnncourse.grading.report import as_json, print_table, write_gradebook
+    from cnncourse.grading.report import as_json, print_table, write_atomically, write_gradebook
 
     err = Console(stderr=True)
+    kind = sandbox or sb.default_kind()
+    try:
+        sb.check_available(kind, image)
+    except sb.SandboxUnavailable as exc:
+        err.print(f"[red]cannot grade:[/red] {exc}")
+        raise typer.Exit(2)
+    if kind == "none":
+        err.print("[bold red]WARNING: --sandbox none: the learners' code runs with YOUR permissions, can read "
+                  "solutions/ and other submissions, use the network, and leave processes behind. "
+                  "Only time/memory/file-size limits apply.[/bold red]")
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("grading", total=len(notebooks))
         results = grade_many(notebooks, workers=workers, timeout=timeout, memory_gb=memory_gb, lesson=lesson,
+                             sandbox=kind, wall_seconds=wall, max_mb=max_size_mb, image=image,
                              progress=lambda: progress.advance(task))
     if json_out:
         typer.echo(as_json(results))
     else:
         print_table(results, Console())
+    if json_file:
+        write_atomically(json_file, as_json(results) + "\n")
     if gradebook:
         write_gradebook(results, gradebook)
     unreadable = [r for r in results if not r.readable]
     for r in unreadable:
-        err.print(f"[red]could not grade[/red] {r.error}")
+        err.print(f"could not grade {r.error}", markup=False, highlight=False)
+    flagged = [r for r in results if r.flags]
+    if flagged:
+        err.print(f"{len(flagged)} submission(s) flagged for review (see 'flags')", markup=False)
     if unreadable:
         raise typer.Exit(2)

@@ -1,8 +1,11 @@
-"""Grading output: a terminal table, JSON for machines, and a gradebook CSV."""
+"""Grading output: a terminal table, JSON for machines, and a gradebook CSV (written atomically)."""
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
+import tempfile
 from pathlib import Path
 
 
@@ -11,27 +14,47 @@ def as_json(results) -> str:
 
 
 def print_table(results, console) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     for r in results:
-        title = f"{r.notebook}  —  {r.lesson or '?'}  —  {r.score}/{r.max_score}"
+        title = f"{escape(r.notebook)}  —  {r.lesson or '?'}  —  {r.score}/{r.max_score}"
         table = Table(title=title, title_justify="left")
         for col in ("exercise", "points", "result", "message"):
             table.add_column(col, overflow="fold")
         for e in r.exercises:
-            table.add_row(e.id, f"{e.points if e.passed else 0}/{e.points}",
-                          "[green]pass[/green]" if e.passed else "[red]fail[/red]", e.message)
+            table.add_row(escape(e.id), f"{e.points if e.passed else 0}/{e.points}",
+                          "[green]pass[/green]" if e.passed else "[red]fail[/red]", escape(e.message))
         console.print(table)
         if r.error:
-            console.print(f"[yellow]{r.error}[/yellow]")
+            console.print(f"[yellow]{escape(r.error)}[/yellow]")
+        for flag in getattr(r, "flags", []):
+            console.print(f"[magenta]flagged:[/magenta] {escape(flag)}")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename: never half a file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_gradebook(results, path: Path) -> None:
-    """One row per submission; one column per exercise (points earned)."""
+    """One row per submission; one column per exercise (points earned); flags joined by ' | '."""
     ids = sorted({e.id for r in results for e in r.exercises})
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["notebook", "lesson", "score", "max_score", "error", *ids])
-        for r in results:
-            earned = {e.id: (e.points if e.passed else 0) for e in r.exercises}
-            writer.writerow([r.notebook, r.lesson or "", r.score, r.max_score, r.error or "", *(earned.get(i, "") for i in ids)])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["notebook", "lesson", "score", "max_score", "error", "flags", *ids])
+    for r in results:
+        earned = {e.id: (e.points if e.passed else 0) for e in r.exercises}
+        writer.writerow([r.notebook, r.lesson or "", r.score, r.max_score, r.error or "", " | ".join(getattr(r, "flags", [])),
+                         *(earned.get(i, "") for i in ids)])
+    write_atomically(path, out.getvalue())
