@@ -16,6 +16,8 @@ def _register() -> None:
     app.command("execute")(notebooks.execute_command)
     from cnncourse.grading.cli import grade_command
     app.command("grade")(grade_command)
+    from cnncourse.grading.gradescope import autograder_command  # issue 19
+    app.command("autograder")(autograder_command)
     from cnncourse.bench.cli import bench_command
     app.command("bench")(bench_command)
     from cnncourse.flashcards import review_cli
