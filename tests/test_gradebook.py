@@ -100,3 +100,31 @@ def test_text_with_commas_quotes_and_newlines_round_trips(tmp_path):
     assert rows[0]["error"] == 'cell 3: "x", then\na crash'
     merge_gradebook([result("bob.ipynb")], book)  # a re-read of its own output is accepted
     assert len(read(book)) == 2
+
+
+def test_cli_regrading_updates_rows_and_refuses_a_foreign_gradebook_before_grading(tmp_path, monkeypatch):
+    import grading_demo as demo
+    from typer.testing import CliRunner
+
+    from cnncourse.cli import app
+
+    monkeypatch.setattr("cnncourse.paths.SOLUTIONS_DIR", demo.write_solutions(tmp_path))
+    book = tmp_path / "grades.csv"
+    first = demo.submission(tmp_path / "week1" / "alice-98.ipynb")
+    second = demo.submission(tmp_path / "week2" / "alice-98.ipynb", add_base="return v + base")
+    args = ["--workers", "1", "--timeout", "60", "--gradebook", str(book), "--student-from", r"(?P<student>[a-z]+)-98"]
+    for sub in (first, second):
+        assert CliRunner().invoke(app, ["grade", str(sub), *args]).exit_code == 0
+    [row] = read(book)
+    assert (row["student"], row["notebook"], row["score"], row["98.add_base"]) == ("alice", str(second), "2", "1")
+
+    def must_not_grade(*args, **kwargs):
+        raise AssertionError("graded although the command should have stopped first")
+    monkeypatch.setattr("cnncourse.grading.grade.grade_many", must_not_grade)
+    foreign = tmp_path / "foreign.csv"
+    foreign.write_text("name,grade\nalice,A\n")
+    result = CliRunner().invoke(app, ["grade", str(second), "--gradebook", str(foreign)])
+    assert result.exit_code == 2 and "not a cnncourse gradebook" in " ".join(result.output.split())
+    assert foreign.read_text() == "name,grade\nalice,A\n"
+    result = CliRunner().invoke(app, ["grade", str(second), "--student-from", "(?P<student>zzz)"])
+    assert result.exit_code == 2 and "does not match this path" in " ".join(result.output.split())

@@ -18,6 +18,13 @@ def grade_command(
     gradebook: Optional[Path] = typer.Option(None, help="Write one CSV row per submission here."),
     lesson: Optional[str] = typer.Option(None, help="Expected lesson slug; other lessons are reported."),
     memory_gb: float = typer.Option(DEFAULT_MEMORY_GB, help="Memory limit of each graded kernel, GiB."),
+    # issue 19 (i19): gradebook merge by student
+    student_from: Optional[str] = typer.Option(None, help="Regex with a (?P<student>...) group, searched in each path: "
+                                               "who the submission belongs to in the gradebook (default: file name)."),
+    cluster: Optional[str] = typer.Option(None, help="Grade on Dask: local:N (N worker processes here) or the "
+                                          "scheduler address tcp://HOST:8786. Replaces --workers."),
+    feedback: Optional[Path] = typer.Option(None, help="Write one HTML feedback page per submission and the "
+                                            "instructor summary (summary.csv/.html, scores.png) into this folder."),
 ) -> None:
     """Run each notebook top to bottom under nbval and score every exercise of its lesson.
 
@@ -28,19 +35,46 @@ def grade_command(
     from rich.progress import Progress
 
     from cnncourse.grading.grade import grade_many
-    from cnncourse.grading.report import as_json, print_table, write_gradebook
+    from cnncourse.grading.report import as_json, print_table
 
     err = Console(stderr=True)
+    # issue 19 (i19): check the gradebook and --student-from before grading, not after hours of it
+    from cnncourse.grading.gradebook import GradebookError, merge_gradebook, read_gradebook, student_of
+    try:
+        for nb in notebooks:
+            student_of(nb, student_from)
+        if gradebook and gradebook.exists():
+            read_gradebook(gradebook)
+        if cluster:
+            from cnncourse.grading.cluster import parse_cluster
+            parse_cluster(cluster)
+    except (ValueError, GradebookError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("grading", total=len(notebooks))
-        results = grade_many(notebooks, workers=workers, timeout=timeout, memory_gb=memory_gb, lesson=lesson,
-                             progress=lambda: progress.advance(task))
+        if cluster:  # issue 19 (i19): the same grading, one Dask task per submission
+            from cnncourse.grading.cluster import grade_on_cluster
+            try:
+                results = grade_on_cluster(notebooks, cluster, timeout=timeout, memory_gb=memory_gb, lesson=lesson,
+                                           progress=lambda: progress.advance(task))
+            except ConnectionError as exc:
+                err.print(f"[red]{exc}[/red]")
+                raise typer.Exit(2)
+        else:
+            results = grade_many(notebooks, workers=workers, timeout=timeout, memory_gb=memory_gb, lesson=lesson,
+                                 progress=lambda: progress.advance(task))
     if json_out:
         typer.echo(as_json(results))
     else:
         print_table(results, Console())
     if gradebook:
-        write_gradebook(results, gradebook)
+        merge_gradebook(results, gradebook, student_from)  # issue 19 (i19): update rows by student
+    if feedback:  # issue 19 (i19): pages for students, summary for the instructor
+        from cnncourse.grading.feedback import print_summary, write_feedback, write_summary
+        write_feedback(results, feedback, student_from)
+        write_summary(results, feedback)
+        print_summary(results, err if json_out else Console())
     unreadable = [r for r in results if not r.readable]
     for r in unreadable:
         err.print(f"[red]could not grade[/red] {r.error}")

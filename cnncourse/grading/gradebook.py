@@ -101,7 +101,7 @@ def row_for(result, pattern: re.Pattern | str | None = None) -> dict:
     r = as_row(result)
     row = {"student": student_of(r["notebook"], pattern), "notebook": str(r["notebook"]), "lesson": r.get("lesson") or "",
            "score": str(r.get("score", 0)), "max_score": str(r.get("max_score", 0)), "error": r.get("error") or "",
-           "flags": "; ".join(flag_text(f) for f in r["flags"])}
+           "flags": " | ".join(flag_text(f) for f in r["flags"])}
     for e in r["exercises"]:
         row[e["id"]] = str(e["points"] if e["passed"] else 0)
     return row

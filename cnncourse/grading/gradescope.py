@@ -99,6 +99,8 @@ SETUP_SH = """#!/usr/bin/env bash
 # lesson's checks import.
 set -euo pipefail
 cd "$(dirname "$0")"
+# bubblewrap: the grader's per-submission sandbox (if this image lacks it, grading says so)
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null 2>&1 || true
 bash scripts/setup.sh
 TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python -c "import cnncourse.checks, cnncourse.grading.grade"
 """
