@@ -68,3 +68,21 @@ def test_summary_lists_the_most_failed_exercise_first(tmp_path):
     assert files["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page = files["html"].read_text()
     assert "Most students fail: <b>98.add_base</b> (1/4 passed)" in page and "scores.png" in page
+
+
+def test_cli_feedback_writes_pages_and_summary(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from cnncourse.cli import app
+
+    monkeypatch.setattr("cnncourse.paths.SOLUTIONS_DIR", demo.write_solutions(tmp_path))
+    subs = [demo.submission(tmp_path / "ann.ipynb", add_base="return v + base"), demo.submission(tmp_path / "ben.ipynb")]
+    result = CliRunner().invoke(app, ["grade", *map(str, subs), "--workers", "1", "--timeout", "60", "--feedback", str(tmp_path / "fb")])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "fb").iterdir())
+    assert names == ["ann.html", "ben.html", "scores.png", "summary.csv", "summary.html"]
+    assert "score <b>2/2</b>" in (tmp_path / "fb" / "ann.html").read_text()
+    assert "score <b>1/2</b>" in (tmp_path / "fb" / "ben.html").read_text()
+    summary = " ".join(result.output.split()).split("Exercises, the most failed first")[1]
+    assert summary.index("98.add_base") < summary.index("98.double") and "50%" in summary and "100%" in summary
+    assert "Most students fail" not in summary  # half passed: not "most"
