@@ -24,6 +24,8 @@ def _register() -> None:
     app.command("grade")(grade_command)
     from cnncourse.grading.release import release_command
     app.command("release")(release_command)
+    from cnncourse.grading.gradescope import autograder_command  # issue 19
+    app.command("autograder")(autograder_command)
     from cnncourse.bench.cli import bench_command
     app.command("bench")(bench_command)
     from cnncourse.flashcards import review_cli

@@ -149,5 +149,5 @@ def test_cli_json_gradebook_exit_code_and_untouched_submission(lesson_dir):
     assert report[0]["score"] == 1 and report[0]["exercises"][0] == {"id": "98.double", "points": 1, "passed": True, "message": "passed"}
     assert report[1]["error"].startswith(str(bad))
     rows = book.read_text().splitlines()
-    assert rows[0] == "notebook,lesson,score,max_score,error,flags,98.add_base,98.double" and len(rows) == 3
+    assert rows[0] == "student,notebook,lesson,score,max_score,error,flags,98.add_base,98.double" and len(rows) == 3
     assert hashlib.sha256(good.read_bytes()).hexdigest() == before

@@ -23,6 +23,13 @@ def grade_command(
     max_size_mb: float = typer.Option(DEFAULT_MAX_MB, help="Larger submission files are refused."),
     sandbox: Optional[str] = typer.Option(None, help="bwrap (default on Linux), docker, podman, or none (NO isolation)."),
     image: str = typer.Option("cnncourse-grader", help="Image for --sandbox docker|podman (holds the course, no solutions/)."),
+    # issue 19 (i19): gradebook merge by student
+    student_from: Optional[str] = typer.Option(None, help="Regex with a (?P<student>...) group, searched in each path: "
+                                               "who the submission belongs to in the gradebook (default: file name)."),
+    cluster: Optional[str] = typer.Option(None, help="Grade on Dask: local:N (N worker processes here) or the "
+                                          "scheduler address tcp://HOST:8786. Replaces --workers."),
+    feedback: Optional[Path] = typer.Option(None, help="Write one HTML feedback page per submission and the "
+                                            "instructor summary (summary.csv/.html, scores.png) into this folder."),
 ) -> None:
     """Run each notebook top to bottom in its own sandbox and score every exercise of its lesson.
 
@@ -36,7 +43,7 @@ def grade_command(
 
     from cnncourse.grading import sandbox as sb
     from cnncourse.grading.grade import grade_many
-    from cnncourse.grading.report import as_json, print_table, write_atomically, write_gradebook
+    from cnncourse.grading.report import as_json, print_table, write_atomically
 
     err = Console(stderr=True)
     kind = sandbox or sb.default_kind()
@@ -49,11 +56,32 @@ def grade_command(
         err.print("[bold red]WARNING: --sandbox none: the learners' code runs with YOUR permissions, can read "
                   "solutions/ and other submissions, use the network, and leave processes behind. "
                   "Only time/memory/file-size limits apply.[/bold red]")
+    # Check the gradebook and --student-from before grading, not after hours of it.
+    from cnncourse.grading.gradebook import GradebookError, merge_gradebook, read_gradebook, student_of
+    try:
+        for nb in notebooks:
+            student_of(nb, student_from)
+        if gradebook and gradebook.exists():
+            read_gradebook(gradebook)
+        if cluster:
+            from cnncourse.grading.cluster import parse_cluster
+            parse_cluster(cluster)
+    except (ValueError, GradebookError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+    options = dict(timeout=timeout, memory_gb=memory_gb, lesson=lesson, sandbox=kind, wall_seconds=wall,
+                   max_mb=max_size_mb, image=image)
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("grading", total=len(notebooks))
-        results = grade_many(notebooks, workers=workers, timeout=timeout, memory_gb=memory_gb, lesson=lesson,
-                             sandbox=kind, wall_seconds=wall, max_mb=max_size_mb, image=image,
-                             progress=lambda: progress.advance(task))
+        if cluster:  # the same sandboxed grading, one Dask task per submission
+            from cnncourse.grading.cluster import grade_on_cluster
+            try:
+                results = grade_on_cluster(notebooks, cluster, progress=lambda: progress.advance(task), **options)
+            except ConnectionError as exc:
+                err.print(f"[red]{exc}[/red]")
+                raise typer.Exit(2)
+        else:
+            results = grade_many(notebooks, workers=workers, progress=lambda: progress.advance(task), **options)
     if json_out:
         typer.echo(as_json(results))
     else:
@@ -61,7 +89,12 @@ def grade_command(
     if json_file:
         write_atomically(json_file, as_json(results) + "\n")
     if gradebook:
-        write_gradebook(results, gradebook)
+        merge_gradebook(results, gradebook, student_from)  # issue 19 (i19): update rows by student
+    if feedback:  # issue 19 (i19): pages for students, summary for the instructor
+        from cnncourse.grading.feedback import print_summary, write_feedback, write_summary
+        write_feedback(results, feedback, student_from)
+        write_summary(results, feedback)
+        print_summary(results, err if json_out else Console())
     unreadable = [r for r in results if not r.readable]
     for r in unreadable:
         err.print(f"could not grade {r.error}", markup=False, highlight=False)
