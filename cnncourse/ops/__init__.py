@@ -1,4 +1,5 @@
 """From-scratch NumPy layers (the lessons' subject), each tested against TensorFlow."""
+from cnncourse.ops.batchnorm import batchnorm_backward, batchnorm_forward
 from cnncourse.ops.conv import (
     col2im, conv2d_backward, conv2d_backward_naive, conv2d_forward, conv2d_forward_naive,
     convolve2d, correlate2d, im2col, output_size,
