@@ -70,3 +70,45 @@ def show_grid(rows, titles=None, cmap="gray", size: float = 1.1, vmin=None, vmax
             axes[r, 0].set_title(titles[r], fontsize=8, loc="left")
     fig.tight_layout()
     return fig
+
+
+def digit_augmenter(translate: float = 0.1, rotate: float = 0.0, zoom: float = 0.0, seed: int = 0):
+    """Label-preserving augmentations for handwritten digits: small shifts, rotations (a fraction of
+    a full turn) and zoom with zero fill; no flips (a mirrored 2 or an upside-down 6 changes the label)."""
+    import keras
+    from keras import layers
+
+    stack = [layers.RandomTranslation(translate, translate, fill_mode="constant", seed=seed + 1)]
+    if rotate:
+        stack.append(layers.RandomRotation(rotate, fill_mode="constant", seed=seed + 2))
+    if zoom:
+        stack.append(layers.RandomZoom(zoom, fill_mode="constant", seed=seed + 3))
+    return keras.Sequential(stack, name="augment")
+
+
+def train_small_data(x, y, augmenter=None, epochs: int = 40, seed: int = 0, eval_sets: dict | None = None,
+                     eval_every: int = 10, batch_size: int = 50, learning_rate: float = 1e-3):
+    """Train a fresh small CNN (16-32 filters, 64 hidden units, Adam) on ``(x, y)``, with ``augmenter``
+    as its first layer when given (active only in training mode).
+
+    Returns ``(model, curves)``: ``curves[name]`` lists the accuracy on ``eval_sets[name] = (x, y)``
+    after every ``eval_every`` epochs (so ``curves[name][-1]`` is the final accuracy).
+    """
+    import keras
+
+    from cnncourse.regularization import compile_classifier, small_cnn
+
+    if epochs % eval_every:
+        raise ValueError(f"epochs ({epochs}) must be a multiple of eval_every ({eval_every})")
+    keras.utils.set_random_seed(seed)
+    inputs = keras.Input(x.shape[1:])
+    h = inputs if augmenter is None else augmenter(inputs)
+    model = keras.Model(inputs, small_cnn(input_shape=x.shape[1:], dense=64)(h))
+    steps = int(np.ceil(len(x) / batch_size))
+    compile_classifier(model, learning_rate=learning_rate, steps_per_execution=steps)  # one call per epoch
+    curves = {name: [] for name in (eval_sets or {})}
+    for _ in range(epochs // eval_every):
+        model.fit(x, y, epochs=eval_every, batch_size=batch_size, verbose=0)
+        for name, (xe, ye) in (eval_sets or {}).items():
+            curves[name].append(float(model.evaluate(xe, ye, batch_size=1000, verbose=0, return_dict=True)["accuracy"]))
+    return model, curves

@@ -41,6 +41,25 @@ def small_cnn(filters=(16, 32), dense: int = 128, dropout: float = 0.0, l2: floa
     return keras.Model(inputs, outputs, name=name)
 
 
+def deep_plain_cnn(depth: int = 6, width: int = 16, batchnorm: bool = False, input_shape=(28, 28, 1),
+                   num_classes: int = 10, name: str = "deep_plain_cnn"):
+    """A plain (no skip connections) CNN: a stride-2 conv then ``depth`` 3x3 'same' convs of ``width``
+    channels, each followed by ReLU (and BatchNormalization before the ReLU when ``batchnorm``),
+    global average pooling and a logits layer. Deep enough to be hard to train without batch norm."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(input_shape)
+    h = layers.Activation("relu")(layers.Conv2D(width, 3, strides=2, padding="same")(inputs))
+    for _ in range(depth):
+        h = layers.Conv2D(width, 3, padding="same", use_bias=not batchnorm)(h)
+        if batchnorm:
+            h = layers.BatchNormalization()(h)
+        h = layers.Activation("relu")(h)
+    h = layers.GlobalAveragePooling2D()(h)
+    return keras.Model(inputs, layers.Dense(num_classes)(h), name=name)
+
+
 def compile_classifier(model, learning_rate: float = 1e-3, steps_per_execution: int = 1):
     """Adam + sparse cross-entropy on logits + accuracy; returns the model.
 

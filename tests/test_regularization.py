@@ -81,3 +81,15 @@ def test_compile_classifier_steps_per_execution_same_training():
         weights.append(m.get_weights())
     for a, b in zip(*weights):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_deep_plain_cnn_depth_and_batchnorm():
+    import keras
+
+    from cnncourse.regularization import deep_plain_cnn
+
+    plain, bn = deep_plain_cnn(depth=4), deep_plain_cnn(depth=4, batchnorm=True)
+    convs = [layer for layer in plain.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert len(convs) == 5 and plain.output_shape == (None, 10)
+    assert sum(isinstance(layer, keras.layers.BatchNormalization) for layer in bn.layers) == 4
+    assert sum(not layer.use_bias for layer in bn.layers if isinstance(layer, keras.layers.Conv2D)) == 4

@@ -116,3 +116,101 @@ def early_stopping_epoch(student_fn):
                     "not improve), and only an improving epoch updates best; stop when `patience` epochs in a row "
                     "did not improve")
     return f"{len(cases)} hidden curves stop where keras EarlyStopping stops"
+
+
+# --- batch normalization (NumPy forward and backward, checked against keras and numerical gradients) ---
+
+def _bn_cases():
+    """Hidden inputs: a tiny batch (biased vs unbiased variance differ by N/(N-1)), a channel with a
+    variance far below eps (eps inside vs outside the sqrt), and a 4-D channels-last batch."""
+    rng = np.random.default_rng(8)
+    cases = []
+    for shape in [(4, 3), (3, 4, 4, 2), (16, 5)]:
+        c = shape[-1]
+        scale = rng.uniform(0.5, 3.0, c)
+        scale[0] = 0.005                       # variance ~2.5e-5, far below eps = 1e-3
+        x = rng.normal(1.5, 1.0, shape) * scale + rng.normal(0, 2, c)
+        cases.append((x, rng.normal(1.0, 0.4, c), rng.normal(0.0, 0.5, c),
+                      rng.normal(0, 1, c), rng.uniform(0.3, 3.0, c)))
+    return cases
+
+
+def _keras_bn(x, gamma, beta, mean, var, momentum, eps, training):
+    import keras
+    import tensorflow as tf
+
+    layer = keras.layers.BatchNormalization(momentum=momentum, epsilon=eps, dtype="float64")
+    layer.build(x.shape)
+    layer.set_weights([gamma, beta, mean, var])
+    out = layer(tf.constant(x), training=training).numpy()
+    return out, layer.moving_mean.numpy(), layer.moving_variance.numpy()
+
+
+def _call_forward(student_fn, x, gamma, beta, param):
+    result = student_fn(x.copy(), gamma.copy(), beta.copy(), param)
+    expect_true(isinstance(result, tuple) and len(result) == 2,
+                "batchnorm_forward must return a pair (out, cache)")
+    return np.asarray(result[0], dtype=np.float64), result[1]
+
+
+@exercise("08.batchnorm_forward", points=2)
+def batchnorm_forward(student_fn):
+    """Batch normalization forward pass in NumPy, training and inference mode"""
+    momentum, eps = 0.9, 1e-3
+    for x, gamma, beta, mean, var in _bn_cases():
+        where = f"x of shape {x.shape}"
+        param = {"mode": "train", "momentum": momentum, "eps": eps, "running_mean": mean.copy(), "running_var": var.copy()}
+        out, _ = _call_forward(student_fn, x, gamma, beta, param)
+        expected, new_mean, new_var = _keras_bn(x, gamma, beta, mean, var, momentum, eps, True)
+        expect_close(out, expected, f"training-mode output ({where})", rtol=1e-5, atol=1e-6,
+                     hint="normalise with the statistics of THIS batch over every axis but the last (channels): "
+                          "x_hat = (x - mean) / sqrt(var + eps) with the biased variance (x.var(), divide by m), "
+                          "eps inside the square root; then gamma * x_hat + beta")
+        expect_close(param.get("running_mean"), new_mean, f"running_mean after a training step ({where})", rtol=1e-5, atol=1e-8,
+                     hint="running = momentum * running + (1 - momentum) * batch_mean, updated in bn_param")
+        expect_close(param.get("running_var"), new_var, f"running_var after a training step ({where})", rtol=1e-5, atol=1e-8,
+                     hint="running_var = momentum * running_var + (1 - momentum) * batch_var (the same biased "
+                          "variance used to normalise)")
+        param = {"mode": "test", "momentum": momentum, "eps": eps, "running_mean": mean.copy(), "running_var": var.copy()}
+        out, _ = _call_forward(student_fn, x, gamma, beta, param)
+        expected, _, _ = _keras_bn(x, gamma, beta, mean, var, momentum, eps, False)
+        expect_close(out, expected, f"inference-mode output ({where})", rtol=1e-5, atol=1e-6,
+                     hint="in test mode normalise with bn_param's running_mean and running_var, not the batch's")
+        expect_true(np.array_equal(param["running_mean"], mean) and np.array_equal(param["running_var"], var),
+                    "test mode must not change the running statistics")
+    return "training and inference outputs and running statistics match keras BatchNormalization on 3 hidden batches"
+
+
+@exercise("08.batchnorm_backward", points=2)
+def batchnorm_backward(backward_fn, forward_fn=None):
+    """Batch normalization backward pass in NumPy (training mode), by numerical gradients"""
+    from cnncourse.ops import batchnorm_forward as reference_forward
+    from cnncourse.ops import numerical_gradient, relative_error
+
+    forward_fn = forward_fn or reference_forward
+    for case_no, (x, gamma, beta, mean, var) in enumerate(_bn_cases()):
+        dout = np.random.default_rng(case_no).normal(size=x.shape)
+
+        def f(x_, g_, b_):
+            return reference_forward(x_, g_, b_, {"mode": "train", "running_mean": mean, "running_var": var})[0]
+
+        _, cache = forward_fn(x.copy(), gamma.copy(), beta.copy(),
+                              {"mode": "train", "running_mean": mean.copy(), "running_var": var.copy()})
+        grads = backward_fn(dout, cache)
+        expect_true(isinstance(grads, tuple) and len(grads) == 3, "batchnorm_backward must return (dx, dgamma, dbeta)")
+        dx, dgamma, dbeta = (np.asarray(g, dtype=np.float64) for g in grads)
+        where = f"x of shape {x.shape}"
+        for name, got, numeric, hint in [
+            ("dbeta", dbeta, numerical_gradient(lambda b: f(x, gamma, b), beta.copy(), dout),
+             "dbeta sums dout over every axis but the channels (a sum, not a mean)"),
+            ("dgamma", dgamma, numerical_gradient(lambda g: f(x, g, beta), gamma.copy(), dout),
+             "dgamma sums dout * x_hat over every axis but the channels"),
+            ("dx", dx, numerical_gradient(lambda v: f(v, gamma, beta), x.copy(), dout),
+             "in training mode the mean and variance depend on every x: dx = gamma / sqrt(var + eps) / m * "
+             "(m * dout - sum(dout) - x_hat * sum(dout * x_hat)), sums over the m values of a channel"),
+        ]:
+            expect_shape(got, numeric.shape, f"{name} ({where})")
+            err = relative_error(got, numeric)
+            expect_true(err < 1e-5, f"{name} ({where}) disagrees with the numerical gradient: relative error "
+                                    f"{err:.1e}. Hint: {hint}")
+    return "dx, dgamma, dbeta match numerical gradients on 3 hidden batches (2-D and 4-D)"

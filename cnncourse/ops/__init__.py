@@ -2,6 +2,7 @@
 
 Used in lessons 02, 03, 04, 05.
 """
+from cnncourse.ops.batchnorm import batchnorm_backward, batchnorm_forward
 from cnncourse.ops.conv import (
     col2im, conv2d_backward, conv2d_backward_naive, conv2d_forward, conv2d_forward_naive,
     convolve2d, correlate2d, im2col, output_size,
