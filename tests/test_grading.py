@@ -15,26 +15,7 @@ from cnncourse import paths
 from cnncourse.cli import app
 from cnncourse.grading import grade_many, grade_notebook
 
-v4 = nbformat.v4
-
-
-def meta(ex, role):
-    return {"cnncourse": {"exercise": ex, "role": role}}
-
-
-def fixture_solution():
-    nb = v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [
-        v4.new_markdown_cell("# 98 Demo\n\n## Objectives\n- grade"),
-        v4.new_code_cell("base = 10"),
-        v4.new_code_cell("def double(v):\n    ### BEGIN SOLUTION\n    return 2 * v\n    ### END SOLUTION", metadata=meta("98.double", "solution")),
-        v4.new_code_cell('assert double(3) == 6, "double(3) should be 6"\nprint("98.double passed")', metadata=meta("98.double", "check")),
-        v4.new_code_cell("def add_base(v):\n    ### BEGIN SOLUTION\n    return v + base\n    ### END SOLUTION", metadata=meta("98.add_base", "solution")),
-        v4.new_code_cell('assert add_base(1) == 11, "add_base(1) should be 11"\nprint("98.add_base passed")', metadata=meta("98.add_base", "check")),
-        v4.new_markdown_cell("## Summary\ndata/flashcards/98_demo.txt"),
-    ]
-    return nb
+from grading_demo import solution as fixture_solution  # the shared two-exercise demo lesson
 
 
 @pytest.fixture
