@@ -1,6 +1,7 @@
 """Activation functions and their derivatives in NumPy (lesson 04's references).
 
-Used in lesson 04.
+Course tooling: the references behind lesson 04's checker and tests (the lesson itself imports none of it,
+since these are the answers to its exercise).
 
 Each entry of :data:`ACTIVATIONS` maps a name to ``(f, df)``; both take and return arrays.
 Conventions match TensorFlow: ReLU'(0) = 0, leaky ReLU slope 0.2, exact (erf) GELU.

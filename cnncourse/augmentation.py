@@ -7,24 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def shift_image(image, dy: int, dx: int) -> np.ndarray:
-    """Shift ``image`` (H, W) or (H, W, C) by ``dy`` rows down and ``dx`` columns right, filling with zeros."""
-    image = np.asarray(image)
-    out = np.zeros_like(image)
-    h, w = image.shape[:2]
-    if abs(dy) >= h or abs(dx) >= w:
-        return out
-    src_y, dst_y = slice(max(0, -dy), h - max(0, dy)), slice(max(0, dy), h - max(0, -dy))
-    src_x, dst_x = slice(max(0, -dx), w - max(0, dx)), slice(max(0, dx), w - max(0, -dx))
-    out[dst_y, dst_x] = image[src_y, src_x]
-    return out
+from cnncourse.shifts import shift
 
 
 def random_translate(image, max_shift: int, rng: np.random.Generator) -> np.ndarray:
     """Shift by integers dy, dx drawn uniformly from [-max_shift, max_shift], zero fill."""
     dy, dx = rng.integers(-max_shift, max_shift + 1, size=2)
-    return shift_image(image, int(dy), int(dx))
+    return shift(np.asarray(image)[None], int(dy), int(dx))[0]
 
 
 def clothing_augmenter(translate: float = 0.1, rotate: float = 0.03, zoom: float = 0.1,

@@ -74,15 +74,15 @@ def compile_classifier(model, learning_rate: float = 1e-3, steps_per_execution: 
     return model
 
 
-def l2_penalty(model) -> float:
-    """The L2 term Keras adds to the loss: sum over layers of ``l2 * sum(kernel**2)``
-    for every layer whose ``kernel_regularizer`` has an ``l2`` factor (L1 parts are ignored)."""
+def l1l2_penalty(model, l1: float, l2: float) -> float:
+    """What ``keras.regularizers.L1L2(l1, l2)`` on every kernel of ``model`` would add to the loss:
+    ``l1 * sum(|W|) + l2 * sum(W**2)`` over the ``kernel`` of each layer that has one (Conv2D, Dense);
+    biases and batch norm's parameters and statistics are not penalised."""
     total = 0.0
     for layer in model.layers:
-        reg = getattr(layer, "kernel_regularizer", None)
-        factor = getattr(reg, "l2", 0.0) if reg is not None else 0.0
-        if factor:
-            total += float(factor) * float(np.sum(np.square(layer.kernel.numpy())))
+        if hasattr(layer, "kernel"):
+            w = np.asarray(layer.kernel.numpy(), dtype=np.float64)
+            total += l1 * float(np.abs(w).sum()) + l2 * float(np.square(w).sum())
     return total
 
 

@@ -79,7 +79,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("04_activations_dense_loss", "Activations, the dense head and the loss",
            "Why non-linear activations (ReLU, sigmoid, tanh, GELU), the fully connected head, softmax and "
            "cross-entropy loss in log-sum-exp form.",
-           ("activations", "data", "ops"),
+           ("data",),
            ("04.activation_grads", "04.stable_softmax_cross_entropy"),
            short='Activations, dense head and loss',
            shows='a linear stack collapses to one matrix; ReLU, leaky ReLU, sigmoid, tanh, GELU; stable softmax cross-entropy'),
@@ -93,7 +93,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("06_training_loop", "The training loop",
            "Training a CNN with a GradientTape loop and with model.fit; optimizers SGD, momentum and Adam; "
            "honest test accuracy; the fast recipe.",
-           ("data", "models", "training"),
+           ("data", "models", "schedules", "training"),
            ("06.clipped_train_step", "06.momentum_update"),
            short='The training loop',
            shows="a `GradientTape` loop vs `model.fit`; SGD vs momentum vs Adam; the course's fast recipe"),
@@ -108,11 +108,11 @@ LESSONS: tuple[Lesson, ...] = (
            "Overfitting on 1,000 images; dropout, L1/L2 weight penalties, batch normalization, early stopping "
            "and smaller models.",
            ("data", "ops", "regularization"),
-           ("08.batchnorm_forward", "08.batchnorm_backward", "08.l2_penalty", "08.dropout_forward",
+           ("08.batchnorm_forward", "08.batchnorm_backward", "08.l1l2_penalty", "08.dropout_forward",
             "08.early_stopping_epoch"),
            short='Regularization and overfitting',
            shows='batch normalization (formula, training vs inference, a deep net it rescues); overfit 1,000 images, '
-                 'then dropout, L1/L2, batch norm, early stopping, a smaller model, with the noise level'),
+                 'then dropout, L1/L2, batch norm, early stopping, a smaller model, with the noise level; L2 with Adam vs AdamW'),
     Lesson("09_data_augmentation", "Data augmentation",
            "Random flips, translations, rotations, zoom, contrast and noise; label-preserving augmentation; "
            "its effect on a small-data run.",
@@ -201,12 +201,12 @@ EXERCISE_SUMMARIES: dict[str, str] = {
     "05.conv2d_backward": 'conv2d backward',
     "05.avg_pool_backward": 'average-pooling backward',
     "06.clipped_train_step": 'a train step with regularisation losses and gradient clipping',
-    "06.momentum_update": 'a momentum update',
+    "06.momentum_update": 'plain and Nesterov momentum steps',
     "07.he_init": 'He/Glorot initialisers',
-    "07.cosine_schedule": 'a cosine schedule',
+    "07.cosine_schedule": 'a warm-up + cosine schedule with a floor',
     "08.batchnorm_forward": 'batch norm forward (training and inference)',
     "08.batchnorm_backward": 'batch norm backward',
-    "08.l2_penalty": 'the L2 penalty',
+    "08.l1l2_penalty": 'an L1 + L2 penalty over the kernels only',
     "08.dropout_forward": 'inverted dropout',
     "08.early_stopping_epoch": 'where early stopping stops',
     "09.random_translate": 'random translation',

@@ -8,8 +8,8 @@ from cnncourse import checks
 from cnncourse.augmentation import clothing_augmenter, random_translate
 from cnncourse.checks import CheckFailed
 from cnncourse.initialization import glorot_uniform, he_normal
-from cnncourse.regularization import dropout_forward, early_stopping_epoch, l2_penalty
-from cnncourse.schedules import cosine_lr
+from cnncourse.regularization import dropout_forward, early_stopping_epoch, l1l2_penalty
+from cnncourse.schedules import warmup_cosine_lr
 
 
 def todo(*args, **kwargs):
@@ -30,21 +30,21 @@ def test_he_init():
 
 
 def test_cosine_schedule():
-    checks.cosine_schedule(cosine_lr)
-    no_clamp = lambda s, lr, T, a=0.0: lr * ((1 - a) * 0.5 * (1 + math.cos(math.pi * s / T)) + a)
-    with pytest.raises(CheckFailed, match="hint|Hint"):
-        checks.cosine_schedule(no_clamp)
+    checks.cosine_schedule(warmup_cosine_lr)
+    no_warmup = lambda s, peak, w, T, floor: floor + (peak - floor) * 0.5 * (1 + math.cos(math.pi * min(s, T) / T))
+    with pytest.raises(CheckFailed, match="warm-up"):
+        checks.cosine_schedule(no_warmup)
     with pytest.raises(CheckFailed, match="not done yet"):
         checks.cosine_schedule(todo)
 
 
-def test_l2_penalty():
-    checks.l2_penalty(l2_penalty)
-    all_weights = lambda m: sum(0.01 * float(np.sum(np.square(w))) for w in m.get_weights())
-    with pytest.raises(CheckFailed, match="Hint"):
-        checks.l2_penalty(all_weights)
+def test_l1l2_penalty():
+    checks.l1l2_penalty(l1l2_penalty)
+    all_weights = lambda m, l1, l2: sum(l1 * float(np.abs(w).sum()) + l2 * float(np.sum(np.square(w))) for w in m.get_weights())
+    with pytest.raises(CheckFailed, match="every variable"):
+        checks.l1l2_penalty(all_weights)
     with pytest.raises(CheckFailed, match="not done yet"):
-        checks.l2_penalty(todo)
+        checks.l1l2_penalty(todo)
 
 
 def test_dropout_forward():

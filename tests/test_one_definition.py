@@ -32,21 +32,17 @@ UNIFIED = {
     "MACs of a model (costs.model_macs)": r"def model_macs\(",
     "conv output size, Keras padding (costs.conv_output_size)": r"def conv_output_size\(",
     "FLOPs = 2 MACs (costs.macs_to_flops)": r"2 \* macs\b",
+    "one-cycle learning-rate schedule (schedules.OneCycle)": r"def (make_)?one_cycle|class OneCycle\b",
+    "image shift with zero fill (shifts.shift)": r"def (shift|shift_image)\(",
 }
 
 NOT_YET = {
     "small CNN builder": (r"def small_cnn\(", "three builders (models/fashion.py, regularization.py, transfer.py) "
                           "with different signatures; one builder with options changes the stored outputs of "
                           "lessons 06-09, 12 and 16 (follow-up of issue 14: re-execute them)"),
-    "one-cycle learning-rate schedule": (r"def (make_)?one_cycle|class OneCycle\b",
-                                         "training.py (linear warm-up, lesson 06 and the recipe) and schedules.py "
-                                         "(cosine warm-up, lesson 07); one schedule changes lesson 06/07 outputs and "
-                                         "the recipe's measured accuracy (follow-up: re-measure)"),
     "layer cost table": (r"def (nested_)?layer_table\(",
                          "costs.layer_table (lessons 01, 03) and costs.nested_layer_table (lesson 10, as "
                          "flops.layer_table) differ in columns; one table changes those lessons' printed tables"),
-    "image shift with zero fill": (r"def (shift|shift_image)\(",
-                                   "shifts.shift (lessons 01, 03) and augmentation.shift_image (lesson 09)"),
     "optimizer state built before the first step": (r"optimizer\.build\(model\.trainable_variables\)",
                                                      "tracing.build_training_state and transfer.train_step_seconds "
                                                      "(lesson 12's timings)"),

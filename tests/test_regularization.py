@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from cnncourse.regularization import (accuracy_gap, compile_classifier, dropout_forward, early_stopping_epoch,
-                                      l2_penalty, small_cnn)
+                                      l1l2_penalty, small_cnn)
 
 
 def test_small_cnn_parameter_count():
@@ -16,12 +16,19 @@ def test_small_cnn_parameter_count():
     assert kinds.count("BatchNormalization") == 3 and kinds.count("Dropout") == 2
 
 
-def test_l2_penalty_matches_keras_losses():
+def test_l1l2_penalty_matches_keras_losses_and_skips_biases_and_batchnorm():
     keras.utils.set_random_seed(0)
     m = small_cnn(filters=(4, 8), dense=16, l2=1e-3)
     m(np.zeros((1, 28, 28, 1), "float32"))
-    assert l2_penalty(m) == pytest.approx(float(sum(m.losses)), rel=1e-5)
-    assert l2_penalty(small_cnn(filters=(4, 8), dense=16)) == 0.0
+    assert l1l2_penalty(m, 0.0, 1e-3) == pytest.approx(float(sum(m.losses)), rel=1e-5)
+    m1 = small_cnn(filters=(4, 8), dense=16, l1=1e-4)
+    m1(np.zeros((1, 28, 28, 1), "float32"))
+    assert l1l2_penalty(m1, 1e-4, 0.0) == pytest.approx(float(sum(m1.losses)), rel=1e-5)
+    bn = small_cnn(filters=(4, 8), dense=16, batchnorm=True)
+    for var in bn.weights:                       # biases, gamma, beta, statistics all far from 0: must not count
+        var.assign(np.full(var.shape, 5.0, "float32"))
+    kernels = sum(float(np.sum(np.square(layer.kernel.numpy()))) for layer in bn.layers if hasattr(layer, "kernel"))
+    assert l1l2_penalty(bn, 0.0, 1.0) == pytest.approx(kernels, rel=1e-6)
 
 
 def test_dropout_forward_inverted():

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnncourse.schedules import OneCycle, cosine_lr, schedule_values
+from cnncourse.schedules import OneCycle, cosine_lr, schedule_values, warmup_cosine_lr
 
 
 @pytest.mark.parametrize("alpha", [0.0, 0.2])
@@ -27,3 +27,20 @@ def test_one_cycle_in_optimizer_and_config_roundtrip():
     assert float(opt.learning_rate) == pytest.approx(0.5 / 25, rel=1e-5)
     clone = OneCycle.from_config(sched.get_config())
     assert float(clone(7)) == pytest.approx(float(sched(7)))
+
+
+def test_one_cycle_linear_warmup_of_the_fast_recipe():
+    sched = OneCycle(max_lr=1.0, total_steps=100, pct_start=0.25, div=20, final_div=200, warmup="linear")
+    lr = schedule_values(sched, np.arange(101))
+    assert np.isclose(lr[0], 0.05) and np.allclose(np.diff(lr[:26]), 0.95 / 25, rtol=1e-4)   # a straight line
+    assert np.isclose(lr[25], 1.0) and np.all(np.diff(lr[25:]) <= 1e-7) and np.isclose(lr[100], 1 / 200, rtol=1e-4)
+    assert OneCycle.from_config(sched.get_config()).warmup == "linear"
+    with pytest.raises(ValueError, match="warmup"):
+        OneCycle(1.0, 10, warmup="exponential")
+
+
+@pytest.mark.parametrize("warmup, floor", [(0, 0.0), (7, 0.02)])
+def test_warmup_cosine_lr_matches_keras(warmup, floor):
+    ref = keras.optimizers.schedules.CosineDecay(0.0, 30, alpha=floor / 0.2, warmup_target=0.2, warmup_steps=warmup)
+    for step in [0, 1, 3, 6, 7, 8, 20, 36, 37, 50]:
+        assert np.isclose(warmup_cosine_lr(step, 0.2, warmup, 30, floor), float(ref(step)), rtol=1e-5, atol=1e-8)

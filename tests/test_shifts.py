@@ -26,3 +26,12 @@ def test_similarity_measures():
     assert np.allclose(shifts.cosine_similarity(a, np.array([[0.0, 1.0], [-1.0, -1.0]])), [0, -1])
     assert shifts.relative_change(a, a) == 0
     assert np.isclose(shifts.relative_change(np.array([3.0, 4.0]), np.array([3.0, 0.0])), 0.8)
+
+
+def test_shift_of_one_image_and_past_the_border():
+    img = np.arange(1, 26).reshape(5, 5)
+    out = shifts.shift(img[None], 1, -2)[0]
+    assert out[0].sum() == 0 and np.all(out[:, 3:] == 0)
+    assert np.array_equal(out[1:, :3], img[:4, 2:])
+    assert shifts.shift(img[None], 5, 0).sum() == 0 and shifts.shift(img[None], 0, -7).sum() == 0
+    assert shifts.shift(np.ones((1, 4, 4, 3)), -1, 1).shape == (1, 4, 4, 3)

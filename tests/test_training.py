@@ -59,12 +59,6 @@ def test_train_step_equals_manual_sgd():
         np.testing.assert_allclose(v.numpy(), b - 0.1 * g, rtol=1e-5, atol=1e-6)
 
 
-def test_one_cycle_shape():
-    lr = training.one_cycle_lr(np.arange(100), 100, max_lr=1.0, warmup=0.25).numpy()
-    assert np.isclose(lr[0], 0.05) and np.isclose(lr.max(), 1.0, atol=0.02) and lr.argmax() in (24, 25)
-    assert lr[-1] < 0.02 and np.all(np.diff(lr[30:]) <= 1e-7)
-
-
 def test_random_flip_shift_keeps_shape_and_content():
     x = tf.constant(np.random.default_rng(0).random((8, 28, 28, 1)).astype(np.float32))
     out = training.random_flip_shift(x, tf.constant([1, 2], tf.int64)).numpy()

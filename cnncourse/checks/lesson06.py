@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import expect_close, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_true
 from cnncourse.checks.registry import exercise
 
 
 @exercise("06.momentum_update", points=2)
 def momentum_update(student_fn):
-    """SGD with momentum, step by step like keras.optimizers.SGD(momentum=...)"""
+    """SGD with momentum and Nesterov momentum, step by step like keras.optimizers.SGD(momentum=..., nesterov=...)"""
     import keras
 
     rng = np.random.default_rng(66)
@@ -31,7 +31,36 @@ def momentum_update(student_fn):
             expect_close(v, v_keras, f"velocity returned after step {step + 1} (lr={lr}, momentum={mom})",
                          hint="return Keras' velocity, momentum * velocity - lr * grad (the step that was added to w); "
                               "PyTorch's buffer momentum * velocity + grad is another convention", rtol=1e-5, atol=1e-6)
-    return "3 settings x 4 steps match keras.optimizers.SGD(momentum=...)"
+    _check_nesterov(student_fn)
+    return "3 settings x 4 steps of momentum and 3 x 4 of Nesterov momentum match keras.optimizers.SGD"
+
+
+def _check_nesterov(student_fn):
+    """Replay keras.optimizers.SGD(momentum=..., nesterov=True) on random settings, from a non-zero velocity too."""
+    import keras
+
+    rng = case_rng(606)
+    for lr, mom in [(float(rng.uniform(0.02, 0.3)), float(rng.uniform(0.5, 0.95))) for _ in range(3)]:
+        w0 = rng.normal(size=(3, 4)).astype(np.float32)
+        var = keras.Variable(w0.copy())
+        opt = keras.optimizers.SGD(lr, momentum=mom, nesterov=True)
+        w, v = w0.astype(np.float64), np.zeros_like(w0, dtype=np.float64)
+        v_keras = np.zeros_like(v)
+        for step in range(4):
+            g = rng.normal(size=w0.shape).astype(np.float32)
+            opt.apply_gradients([(keras.ops.convert_to_tensor(g), var)])
+            out = student_fn(w, g.astype(np.float64), v, lr, mom, nesterov=True)
+            expect_true(isinstance(out, tuple) and len(out) == 2, "return the tuple (new_w, new_velocity)")
+            w, v = out
+            v_keras = mom * v_keras - lr * g.astype(np.float64)
+            expect_close(v, v_keras, f"velocity returned by a Nesterov step {step + 1} (lr={lr:.3f}, momentum={mom:.3f})",
+                         hint="the velocity is updated as without Nesterov: momentum * velocity - lr * grad "
+                              "(Keras' convention, not PyTorch's buffer momentum * buffer + grad)", rtol=1e-5, atol=1e-6)
+            expect_close(w, np.asarray(var.numpy()), f"w after Nesterov step {step + 1} (lr={lr:.3f}, momentum={mom:.3f})",
+                         hint="w holds the look-ahead point theta + momentum * velocity; write theta = w - momentum * "
+                              "velocity (old velocity), apply the plain momentum step to theta, and add momentum times "
+                              "the NEW velocity: the result needs only the new velocity and the gradient",
+                         rtol=1e-5, atol=1e-5)
 
 
 def _regularized_problem():

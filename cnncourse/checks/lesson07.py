@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import expect_close, expect_shape, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true
 from cnncourse.checks.registry import exercise
 from cnncourse.initialization import fans
 
@@ -69,16 +69,33 @@ def he_init(he_normal, glorot_uniform):
 
 
 @exercise("07.cosine_schedule", points=2)
-def cosine_schedule(cosine_lr):
-    """Cosine learning-rate decay, matched against keras.optimizers.schedules.CosineDecay"""
+def cosine_schedule(warmup_cosine_lr):
+    """Linear warm-up then cosine decay to a floor, matched against keras CosineDecay(warmup_target=...) at the boundaries"""
     import keras
 
-    cases = [(0.1, 1000, 0.0), (3e-3, 37, 0.1), (1.0, 500, 0.25), (0.05, 1, 0.0)]
-    for lr0, decay_steps, alpha in cases:
-        ref = keras.optimizers.schedules.CosineDecay(lr0, decay_steps, alpha=alpha)
-        for step in sorted({0, 1, decay_steps // 3, decay_steps // 2, decay_steps - 1, decay_steps, 2 * decay_steps + 5}):
-            got = cosine_lr(step, lr0, decay_steps, alpha)
-            expect_close(got, float(ref(step)), f"cosine_lr({step}, {lr0}, {decay_steps}, alpha={alpha})",
-                         hint="lr0 * ((1 - alpha) * 0.5 * (1 + cos(pi * t)) + alpha) with t = min(step, decay_steps) / decay_steps",
-                         rtol=1e-4, atol=1e-7)
-    return "matches keras CosineDecay on 4 hidden schedules, including steps past decay_steps"
+    rng = case_rng(707)
+    cases = [(0.1, 10, 90, 0.0), (1.0, 0, 40, 0.25)]                      # one with no warm-up at all
+    for _ in range(3):
+        peak = float(rng.uniform(0.01, 1.0))
+        cases.append((peak, int(rng.integers(1, 60)), int(rng.integers(5, 400)), float(peak * rng.uniform(0.01, 0.3))))
+    for peak, warmup, decay, floor in cases:
+        ref = keras.optimizers.schedules.CosineDecay(0.0, decay, alpha=floor / peak, warmup_target=peak,
+                                                     warmup_steps=warmup)
+        steps = {0, 1, warmup // 2, warmup - 1, warmup, warmup + 1, warmup + decay // 3, warmup + decay // 2,
+                 warmup + decay - 1, warmup + decay, warmup + decay + 7, 3 * (warmup + decay)}
+        for step in sorted(s for s in steps if s >= 0):
+            if step < warmup:
+                hint = "during the warm-up (step < warmup_steps) the rate rises in a straight line from 0: peak_lr * step / warmup_steps"
+            elif step == warmup:
+                hint = "at step = warmup_steps the warm-up ends exactly at peak_lr, where the cosine starts"
+            elif step <= warmup + decay:
+                hint = ("the cosine starts when the warm-up ends: t = (step - warmup_steps) / decay_steps, and falls from "
+                        "peak_lr to floor_lr (an absolute rate, not a fraction of the peak): "
+                        "floor_lr + (peak_lr - floor_lr) * 0.5 * (1 + cos(pi * t))")
+            else:
+                hint = "after warmup_steps + decay_steps the rate stays at floor_lr (clamp t at 1)"
+            got = warmup_cosine_lr(step, peak, warmup, decay, floor)
+            expect_close(got, float(ref(step)),
+                         f"warmup_cosine_lr({step}, peak_lr={peak:.4g}, warmup_steps={warmup}, decay_steps={decay}, "
+                         f"floor_lr={floor:.4g})", hint=hint, rtol=1e-4, atol=1e-7)
+    return "matches keras CosineDecay with warm-up on 5 schedules at the warm-up, peak, end and past-the-end steps"

@@ -3,46 +3,94 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import expect_close, expect_shape, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true
 from cnncourse.checks.registry import exercise
 
 
-def _hidden_models():
+def _penalty_models(rng):
+    """Two unregularised models with non-zero biases, batch norm (gamma, beta, moving statistics) and a bias-free layer."""
     import keras
     from keras import layers
 
-    keras.utils.set_random_seed(7)
+    keras.utils.set_random_seed(int(rng.integers(2**31)))
     a_in = keras.Input((8, 8, 2))
-    h = layers.Conv2D(4, 3, kernel_regularizer=keras.regularizers.L2(0.01))(a_in)
-    h = layers.Flatten()(h)
-    h = layers.Dense(5, kernel_regularizer=keras.regularizers.L2(0.003), bias_regularizer=None)(h)
-    h = layers.Dense(3)(h)  # no penalty
+    h = layers.Conv2D(4, 3)(a_in)
+    h = layers.BatchNormalization()(h)
+    h = layers.Activation("relu")(h)
+    h = layers.Dense(5)(layers.Flatten()(h))
+    h = layers.Dense(3, use_bias=False)(h)
     m1 = keras.Model(a_in, h)
     b_in = keras.Input((10,))
-    g = layers.Dense(7, kernel_regularizer=keras.regularizers.L2(0.5))(b_in)
+    g = layers.Dense(7)(b_in)
+    g = layers.BatchNormalization()(g)
     g = layers.Dropout(0.3)(g)
-    g = layers.Dense(2, kernel_regularizer=keras.regularizers.L2(1e-4))(g)
+    g = layers.Dense(2)(g)
     m2 = keras.Model(b_in, g)
-    for m in (m1, m2):  # make kernels non-trivial and distinct
-        for layer in m.layers:
-            if hasattr(layer, "kernel"):
-                layer.kernel.assign(layer.kernel.numpy() * 3.0 + 0.1)
+    for model in (m1, m2):     # every variable non-trivial: biases, gamma, beta and moving statistics included
+        for var in model.weights:
+            shape = tuple(var.shape)
+            if "variance" in var.path:
+                var.assign(rng.uniform(0.5, 2.0, size=shape).astype("float32"))
+            elif "gamma" in var.path:
+                var.assign(rng.normal(1.0, 0.5, size=shape).astype("float32"))
+            else:
+                var.assign(rng.normal(0.0, 0.7, size=shape).astype("float32"))
     return [m1, m2]
 
 
-@exercise("08.l2_penalty", points=2)
-def l2_penalty(student_fn):
-    """L2 weight penalty of a model, as Keras adds it to the loss"""
+def _kernels(model):
+    return [layer.kernel for layer in model.layers if hasattr(layer, "kernel")]
 
-    for i, model in enumerate(_hidden_models()):
-        model(np.zeros((1,) + tuple(model.input_shape[1:]), dtype="float32"))
-        expected = float(sum(float(v) for v in model.losses))
-        got = student_fn(model)
-        expect_close(got, expected, f"penalty of hidden model {i + 1}",
-                     hint="sum over layers with a kernel_regularizer of reg.l2 * sum(kernel**2); "
-                          "layers without a regularizer add nothing, biases are not penalised",
-                     rtol=1e-4)
-    return "matches sum(model.losses) on 2 hidden models (conv + dense, some layers unpenalised)"
+
+def _l1l2(weights, l1, l2, l2_factor=1.0, reduce=np.sum, absolute=True):
+    arrays = [np.asarray(w, dtype=np.float64) for w in weights]
+    return float(sum(l1 * reduce(np.abs(a) if absolute else a) + l2_factor * l2 * reduce(np.square(a)) for a in arrays))
+
+
+def _diagnose(got, model, l1, l2):
+    """Name the mistake when ``got`` equals a plausible wrong penalty."""
+    kernels = [k.numpy() for k in _kernels(model)]
+    biases = [layer.bias.numpy() for layer in model.layers if getattr(layer, "bias", None) is not None
+              and hasattr(layer, "kernel")]
+    bn = [v.numpy() for layer in model.layers if layer.__class__.__name__ == "BatchNormalization"
+          for v in (layer.gamma, layer.beta)]
+    wrong = [
+        (_l1l2(kernels + biases, l1, l2), "the biases are penalised too: keep only the kernels (layer.kernel)"),
+        (_l1l2(kernels + bn, l1, l2), "batch norm's gamma and beta are penalised: they are not kernels"),
+        (_l1l2(kernels + biases + bn, l1, l2),
+         "every trainable weight is penalised (biases, batch norm's gamma and beta): keep only the kernels"),
+        (_l1l2([w.numpy() for w in model.weights], l1, l2),
+         "every variable is penalised, even batch norm's moving statistics: keep only the kernels"),
+        (_l1l2(kernels, l1, l2, l2_factor=0.5), "the L2 part has a factor 1/2: Keras' L2 is l2 * sum(w**2), no 1/2"),
+        (_l1l2(kernels, l1, l2, reduce=np.mean), "a mean over each kernel: Keras sums the squares (and |w|), not averages"),
+        (_l1l2(kernels, l1, l2, absolute=False), "the L1 part sums w instead of |w|"),
+    ]
+    for value, message in wrong:
+        if np.isclose(got, value, rtol=1e-4) and not np.isclose(value, _l1l2(kernels, l1, l2), rtol=1e-4):
+            return message
+    return ("lambda1 * sum(|W|) + lambda2 * sum(W**2) over the kernels of the Conv2D and Dense layers (layer.kernel); "
+            "not the biases, not batch norm's gamma/beta or moving statistics")
+
+
+@exercise("08.l1l2_penalty", points=2)
+def l1l2_penalty(student_fn):
+    """L1 + L2 penalty over a model's kernels, as keras.regularizers.L1L2 on every kernel adds to the loss"""
+    import keras
+
+    rng = case_rng(808)
+    models = _penalty_models(rng)
+    cases = [(models[0], float(rng.uniform(1e-3, 1e-2)), 0.0), (models[0], 0.0, float(rng.uniform(1e-3, 1e-2))),
+             (models[1], float(rng.uniform(1e-3, 1e-2)), float(rng.uniform(1e-3, 1e-2)))]
+    for i, (model, l1, l2) in enumerate(cases):
+        regularizer = keras.regularizers.L1L2(l1=l1, l2=l2)
+        expected = float(sum(float(regularizer(kernel)) for kernel in _kernels(model)))
+        got = student_fn(model, l1, l2)
+        expect_true(np.ndim(got) == 0, f"return one number (a Python float), got {type(got).__name__} "
+                                       f"of shape {np.shape(got)}")
+        got = float(got)
+        expect_close(got, expected, f"penalty of hidden case {i + 1} (l1={l1:.4g}, l2={l2:.4g})",
+                     hint=_diagnose(got, model, l1, l2), rtol=1e-4)
+    return "matches keras.regularizers.L1L2 on the kernels of 2 hidden models with biases and batch norm (3 cases)"
 
 
 @exercise("08.dropout_forward", points=2)

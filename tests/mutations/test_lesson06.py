@@ -1,10 +1,39 @@
-"""Lesson 06 checker rejects plausible wrong momentum updates (06.train_step is being replaced: not here)."""
+"""Lesson 06 checker rejects plausible wrong momentum and Nesterov updates (06.clipped_train_step: its own module)."""
 import pytest
 
 from . import assert_accepted, assert_rejected
 
 
-def momentum_update(w, grad, velocity, lr, momentum=0.9):
+def momentum_update(w, grad, velocity, lr, momentum=0.9, nesterov=False):
+    velocity = momentum * velocity - lr * grad
+    if nesterov:
+        return w + momentum * velocity - lr * grad, velocity
+    return w + velocity, velocity
+
+
+def nesterov_ignored(w, grad, velocity, lr, momentum=0.9, nesterov=False):
+    velocity = momentum * velocity - lr * grad
+    return w + velocity, velocity
+
+
+def nesterov_with_old_velocity(w, grad, velocity, lr, momentum=0.9, nesterov=False):
+    new_velocity = momentum * velocity - lr * grad
+    if nesterov:
+        return w + momentum * velocity - lr * grad, new_velocity       # look-ahead with the velocity before the step
+    return w + new_velocity, new_velocity
+
+
+def nesterov_look_ahead_added_twice(w, grad, velocity, lr, momentum=0.9, nesterov=False):
+    velocity = momentum * velocity - lr * grad
+    if nesterov:
+        return w + velocity + momentum * velocity, velocity             # forgets that w already holds the look-ahead
+    return w + velocity, velocity
+
+
+def nesterov_pytorch_buffer(w, grad, velocity, lr, momentum=0.9, nesterov=False):
+    buffer = momentum * velocity + grad                                 # torch.optim.SGD(nesterov=True): same w ...
+    if nesterov:
+        return w - lr * (grad + momentum * buffer), buffer              # ... but its buffer is not Keras' velocity
     velocity = momentum * velocity - lr * grad
     return w + velocity, velocity
 
@@ -44,4 +73,14 @@ def test_momentum_accepts_reference():
     pytest.param(gradient_ascent, "w after step", id="sign-flipped"),
 ])
 def test_momentum_rejects(fn, match):
+    assert_rejected("06.momentum_update", fn, match=match)
+
+
+@pytest.mark.parametrize("fn, match", [
+    pytest.param(nesterov_ignored, "Nesterov step 1", id="nesterov-flag-ignored"),
+    pytest.param(nesterov_with_old_velocity, "w after Nesterov", id="look-ahead-with-old-velocity"),
+    pytest.param(nesterov_look_ahead_added_twice, "w after Nesterov", id="look-ahead-added-twice"),
+    pytest.param(nesterov_pytorch_buffer, "velocity returned by a Nesterov", id="pytorch-nesterov-buffer"),
+])
+def test_nesterov_rejects(fn, match):
     assert_rejected("06.momentum_update", fn, match=match)

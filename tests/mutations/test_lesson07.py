@@ -83,46 +83,58 @@ def test_init_rejects(he, glorot, match):
     assert_rejected("07.he_init", he, glorot, match=match)
 
 
-def cosine_lr(step, initial_lr, decay_steps, alpha=0.0):
-    t = min(max(step, 0), decay_steps) / decay_steps
-    return initial_lr * ((1 - alpha) * 0.5 * (1 + math.cos(math.pi * t)) + alpha)
+def warmup_cosine_lr(step, peak_lr, warmup_steps, decay_steps, floor_lr):
+    if step < warmup_steps:
+        return peak_lr * step / warmup_steps
+    t = min(step - warmup_steps, decay_steps) / decay_steps
+    return floor_lr + (peak_lr - floor_lr) * 0.5 * (1 + math.cos(math.pi * t))
 
 
-def not_clamped(step, initial_lr, decay_steps, alpha=0.0):
-    t = step / decay_steps
-    return initial_lr * ((1 - alpha) * 0.5 * (1 + math.cos(math.pi * t)) + alpha)
+def cosine_from_step_zero(step, peak_lr, warmup_steps, decay_steps, floor_lr):
+    if step < warmup_steps:
+        return peak_lr * step / warmup_steps
+    t = min(step, decay_steps) / decay_steps                     # forgets to start the cosine after the warm-up
+    return floor_lr + (peak_lr - floor_lr) * 0.5 * (1 + math.cos(math.pi * t))
 
 
-def alpha_not_scaled(step, initial_lr, decay_steps, alpha=0.0):
-    t = min(step, decay_steps) / decay_steps
-    return initial_lr * (1 - alpha) * 0.5 * (1 + math.cos(math.pi * t)) + alpha
+def floor_as_fraction(step, peak_lr, warmup_steps, decay_steps, floor_lr):
+    if step < warmup_steps:
+        return peak_lr * step / warmup_steps
+    t = min(step - warmup_steps, decay_steps) / decay_steps      # Keras' alpha formula with the absolute floor
+    return peak_lr * ((1 - floor_lr) * 0.5 * (1 + math.cos(math.pi * t)) + floor_lr)
 
 
-def alpha_ignored(step, initial_lr, decay_steps, alpha=0.0):
-    t = min(step, decay_steps) / decay_steps
-    return initial_lr * 0.5 * (1 + math.cos(math.pi * t))
+def warmup_off_by_one(step, peak_lr, warmup_steps, decay_steps, floor_lr):
+    if step < warmup_steps:
+        return peak_lr * (step + 1) / warmup_steps
+    t = min(step - warmup_steps, decay_steps) / decay_steps
+    return floor_lr + (peak_lr - floor_lr) * 0.5 * (1 + math.cos(math.pi * t))
 
 
-def off_by_one_steps(step, initial_lr, decay_steps, alpha=0.0):
-    t = min(step, decay_steps - 1) / max(decay_steps - 1, 1)
-    return initial_lr * ((1 - alpha) * 0.5 * (1 + math.cos(math.pi * t)) + alpha)
+def warmup_from_floor(step, peak_lr, warmup_steps, decay_steps, floor_lr):
+    if step < warmup_steps:
+        return floor_lr + (peak_lr - floor_lr) * step / warmup_steps
+    t = min(step - warmup_steps, decay_steps) / decay_steps
+    return floor_lr + (peak_lr - floor_lr) * 0.5 * (1 + math.cos(math.pi * t))
 
 
-def half_cosine_period(step, initial_lr, decay_steps, alpha=0.0):
-    t = min(step, decay_steps) / decay_steps
-    return initial_lr * ((1 - alpha) * math.cos(math.pi / 2 * t) + alpha)
+def not_clamped_at_the_end(step, peak_lr, warmup_steps, decay_steps, floor_lr):
+    if step < warmup_steps:
+        return peak_lr * step / warmup_steps
+    t = (step - warmup_steps) / decay_steps                      # the cosine comes back up after the end
+    return floor_lr + (peak_lr - floor_lr) * 0.5 * (1 + math.cos(math.pi * t))
 
 
 def test_cosine_accepts_reference():
-    assert_accepted("07.cosine_schedule", cosine_lr)
+    assert_accepted("07.cosine_schedule", warmup_cosine_lr)
 
 
 @pytest.mark.parametrize("fn, match", [
-    pytest.param(not_clamped, "min\\(step, decay_steps\\)", id="not-clamped-past-decay-steps"),
-    pytest.param(alpha_not_scaled, "alpha=", id="alpha-not-scaled-by-lr0"),
-    pytest.param(alpha_ignored, "alpha=", id="alpha-ignored"),
-    pytest.param(off_by_one_steps, "cosine_lr", id="decay-steps-minus-one"),
-    pytest.param(half_cosine_period, "cosine_lr", id="quarter-wave-cosine"),
+    pytest.param(cosine_from_step_zero, "starts when the warm-up ends", id="cosine-counted-from-step-0"),
+    pytest.param(floor_as_fraction, "absolute rate", id="floor-used-as-a-fraction"),
+    pytest.param(warmup_off_by_one, "straight line from 0", id="warm-up-off-by-one"),
+    pytest.param(warmup_from_floor, "straight line from 0", id="warm-up-starts-at-the-floor"),
+    pytest.param(not_clamped_at_the_end, "stays at floor_lr", id="not-clamped-after-the-end"),
 ])
 def test_cosine_rejects(fn, match):
     assert_rejected("07.cosine_schedule", fn, match=match)

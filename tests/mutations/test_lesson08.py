@@ -1,4 +1,4 @@
-"""Lesson 08 checkers reject plausible wrong dropout and early-stopping answers (08.l2_penalty: being replaced)."""
+"""Lesson 08 checkers reject plausible wrong L1/L2 penalties, dropout and early-stopping answers (batch norm: its own module)."""
 import numpy as np
 import pytest
 
@@ -138,3 +138,65 @@ def test_early_stopping_accepts_reference():
 ])
 def test_early_stopping_rejects_counting_mistakes(fn):
     assert_rejected("08.early_stopping_epoch", fn, match="keras gives")
+
+
+def l1l2_penalty(model, l1, l2):
+    total = 0.0
+    for layer in model.layers:
+        if hasattr(layer, "kernel"):
+            w = layer.kernel.numpy().astype(np.float64)
+            total += l1 * np.abs(w).sum() + l2 * np.square(w).sum()
+    return float(total)
+
+
+def _penalty(arrays, l1, l2):
+    return float(sum(l1 * np.abs(a).sum() + l2 * np.square(a).sum() for a in arrays))
+
+
+def penalises_biases(model, l1, l2):
+    return _penalty([w.numpy() for layer in model.layers if hasattr(layer, "kernel") for w in layer.trainable_weights],
+                    l1, l2)
+
+
+def penalises_batchnorm_gamma(model, l1, l2):
+    return _penalty([w.numpy() for w in model.trainable_weights if "bias" not in w.path and "beta" not in w.path], l1, l2)
+
+
+def penalises_every_trainable_weight(model, l1, l2):
+    return _penalty([w.numpy() for w in model.trainable_weights], l1, l2)
+
+
+def half_l2(model, l1, l2):
+    kernels = [layer.kernel.numpy() for layer in model.layers if hasattr(layer, "kernel")]
+    return float(sum(l1 * np.abs(k).sum() + 0.5 * l2 * np.square(k).sum() for k in kernels))
+
+
+def mean_not_sum(model, l1, l2):
+    kernels = [layer.kernel.numpy() for layer in model.layers if hasattr(layer, "kernel")]
+    return float(sum(l1 * np.abs(k).mean() + l2 * np.square(k).mean() for k in kernels))
+
+
+def l1_without_abs(model, l1, l2):
+    kernels = [layer.kernel.numpy() for layer in model.layers if hasattr(layer, "kernel")]
+    return float(sum(l1 * k.sum() + l2 * np.square(k).sum() for k in kernels))
+
+
+def l1_and_l2_swapped(model, l1, l2):
+    return l1l2_penalty(model, l2, l1)
+
+
+def test_l1l2_accepts_reference():
+    assert_accepted("08.l1l2_penalty", l1l2_penalty)
+
+
+@pytest.mark.parametrize("fn, match", [
+    pytest.param(penalises_biases, "biases are penalised", id="biases-penalised"),
+    pytest.param(penalises_batchnorm_gamma, "gamma and beta|gamma", id="batchnorm-gamma-penalised"),
+    pytest.param(penalises_every_trainable_weight, "every trainable weight", id="all-trainable-weights"),
+    pytest.param(half_l2, "factor 1/2", id="half-l2"),
+    pytest.param(mean_not_sum, "mean", id="mean-instead-of-sum"),
+    pytest.param(l1_without_abs, "instead of \\|w\\|", id="l1-without-abs"),
+    pytest.param(l1_and_l2_swapped, "l1=", id="l1-l2-swapped"),
+])
+def test_l1l2_rejects(fn, match):
+    assert_rejected("08.l1l2_penalty", fn, match=match)
