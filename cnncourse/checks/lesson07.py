@@ -87,7 +87,8 @@ def cosine_schedule(warmup_cosine_lr):
             if step < warmup:
                 hint = "during the warm-up (step < warmup_steps) the rate rises in a straight line from 0: peak_lr * step / warmup_steps"
             elif step == warmup:
-                hint = "at step = warmup_steps the warm-up ends exactly at peak_lr, where the cosine starts"
+                hint = ("at step = warmup_steps the warm-up ends exactly at peak_lr, where the cosine starts: "
+                        "t = (step - warmup_steps) / decay_steps = 0 there")
             elif step <= warmup + decay:
                 hint = ("the cosine starts when the warm-up ends: t = (step - warmup_steps) / decay_steps, and falls from "
                         "peak_lr to floor_lr (an absolute rate, not a fraction of the peak): "

@@ -130,7 +130,7 @@ def test_cosine_accepts_reference():
 
 
 @pytest.mark.parametrize("fn, match", [
-    pytest.param(cosine_from_step_zero, "starts when the warm-up ends", id="cosine-counted-from-step-0"),
+    pytest.param(cosine_from_step_zero, "step - warmup_steps", id="cosine-counted-from-step-0"),
     pytest.param(floor_as_fraction, "absolute rate", id="floor-used-as-a-fraction"),
     pytest.param(warmup_off_by_one, "straight line from 0", id="warm-up-off-by-one"),
     pytest.param(warmup_from_floor, "straight line from 0", id="warm-up-starts-at-the-floor"),
