@@ -136,11 +136,11 @@ LESSONS: tuple[Lesson, ...] = (
            shows='gradient flow in a 32-layer plain net vs a ResNet, measured; Inception; depthwise-separable convs; DenseNet'),
     Lesson("12_transfer_learning", "Transfer learning with a real ImageNet network (offline)",
            "A pre-trained EfficientNet-Lite0 loaded offline; feature extraction vs fine-tuning vs training "
-           "from scratch; freezing; where transfer fails.",
+           "from scratch; freezing; which layers transfer to a distant domain.",
            ("data", "imagenet", "models", "torch_weights", "transfer"),
            ("12.top_k", "12.freeze_base"),
            short='Transfer learning',
-           shows='real ImageNet EfficientNet-Lite0 read offline without torch; frozen base vs fine-tuning vs from scratch; where transfer fails'),
+           shows='real ImageNet EfficientNet-Lite0 read offline without torch; frozen base vs fine-tuning vs from scratch; on digits, features from a lower block beat the whole frozen network'),
     Lesson("13_interpretability", "Looking inside a CNN: activations, filters, saliency and class activation maps",
            "Interpretability (explainability) of a trained CNN: activation maps, filters, gradient saliency, "
            "CAM, Grad-CAM, Grad-CAM++ and Score-CAM.",

@@ -60,6 +60,41 @@ def freeze_all_but_top(model, n_blocks: int) -> None:
         layer.trainable = index is not None and index > NUM_BLOCKS - n_blocks
 
 
+def split_after_block(base, block: int):
+    """Cut an EfficientNet-Lite0 built by cnncourse after MBConv ``block`` (0..15) into ``(bottom, top)``.
+
+    ``bottom`` maps the image to the output of ``block``; ``top`` maps that tensor to ``base``'s
+    output through blocks ``block + 1``.. and the head. Both share ``base``'s layers (and weights), so
+    ``top(bottom(x))`` equals ``base(x)``. When only the top is trained, ``bottom``'s output never
+    changes: compute it once per image and train ``top`` on the cached tensors.
+    """
+    import keras
+
+    from cnncourse.models.efficientnet_lite import NUM_BLOCKS
+
+    if not 0 <= block < NUM_BLOCKS:
+        raise ValueError(f"block must be an MBConv block index 0..{NUM_BLOCKS - 1}, got {block}")
+    names = {layer.name for layer in base.layers}
+    last = f"block{block}_add" if f"block{block}_add" in names else f"block{block}_project_bn"
+    if last not in names:
+        raise ValueError(f"{base.name} has no layer {last!r}: expected an EfficientNet-Lite0 built by cnncourse")
+    cut = base.get_layer(last).output
+    return (keras.Model(base.input, cut, name=f"{base.name}_to_block{block}"),
+            keras.Model(cut, base.output, name=f"{base.name}_after_block{block}"))
+
+
+def reset_optimizer_state(optimizer) -> None:
+    """Zero a built optimizer's step counter and slots (Adam's moments), keeping its learning rate.
+
+    Lets one compiled model be re-trained from new weights without compiling (and tracing) again.
+    """
+    import keras
+
+    for variable in optimizer.variables:
+        if not variable.path.endswith("learning_rate"):
+            variable.assign(keras.ops.zeros_like(variable))
+
+
 def classifier_on(base, num_classes: int, dropout: float = 0.2, name: str = "transfer"):
     """``base`` (a feature extractor, run in inference mode so batch-norm statistics stay put)
     followed by global average pooling, dropout and a softmax layer."""
