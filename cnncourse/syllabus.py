@@ -178,11 +178,12 @@ LESSONS: tuple[Lesson, ...] = (
            shows='TFLite and int8, pruning, distillation, low-rank layers, a size/latency/accuracy table, a local prediction server'),
     Lesson("18_limitations_and_trends", "Limitations of CNNs and where the field is going",
            "Data and compute needs, fixed input sizes, local receptive fields vs self-attention and vision "
-           "transformers, pseudo-labelling (semi-supervised learning), GANs.",
-           ("attention", "data", "models", "semi_supervised", "tracing"),
-           ("18.self_attention", "18.pseudo_label_select"),
+           "transformers, adversarial examples (FGSM), pseudo-labelling (semi-supervised learning), GANs.",
+           ("attention", "data", "models", "robustness", "semi_supervised", "tracing"),
+           ("18.self_attention", "18.fgsm", "18.pseudo_label_select"),
            short='Limitations and trends',
-           shows='labels and compute vs accuracy; variable-sized inputs; a tiny ViT vs a CNN; pseudo-labelling; a DCGAN'),
+           shows='labels and compute vs accuracy; variable-sized inputs; a tiny ViT vs a CNN; accuracy under FGSM attack; '
+                 'pseudo-labelling; a DCGAN'),
 )
 
 SLUGS: tuple[str, ...] = tuple(lesson.slug for lesson in LESSONS)
@@ -231,6 +232,7 @@ EXERCISE_SUMMARIES: dict[str, str] = {
     "17.low_rank_dense": 'low-rank dense',
     "18.self_attention": 'scaled dot-product attention',
     "18.pseudo_label_select": 'pseudo-label selection',
+    "18.fgsm": 'an FGSM adversarial perturbation',
 }
 
 README_BEGIN = "<!-- syllabus:begin (generated from cnncourse/syllabus.py by `cnncourse build`; edit it there) -->"

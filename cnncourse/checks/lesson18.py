@@ -1,10 +1,10 @@
-"""Checkers for lesson 18 (limitations and trends): pseudo-label selection, scaled dot-product attention."""
+"""Checkers for lesson 18 (limitations and trends): pseudo-label selection, scaled dot-product attention, FGSM."""
 from __future__ import annotations
 
 import numpy as np
 
 from cnncourse.attention import scaled_dot_product_attention as reference_attention
-from cnncourse.checks.expect import expect_close, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_true
 from cnncourse.checks.registry import exercise
 from cnncourse.semi_supervised import select_pseudo_labels as reference_select
 
@@ -70,3 +70,65 @@ def self_attention(student_fn):
                 "subtract each row's maximum score before exp -- softmax does not change, exp cannot overflow (lesson 04)")
     expect_close(weights, ref_w, "attention weights for large scores", hint="softmax of the shifted scores, last axis")
     return "4 hidden cases (batched, Lq != Lk, d_v != d_k) match the reference"
+
+
+def _fgsm_case_model(rng, size, num_classes):
+    """A small random logit CNN (tanh, so every pixel has a non-zero input gradient)."""
+    import keras
+
+    keras.utils.set_random_seed(int(rng.integers(2**31)))
+    return keras.Sequential([keras.Input((size, size, 1)), keras.layers.Conv2D(4, 3, activation="tanh"),
+                             keras.layers.Flatten(), keras.layers.Dense(num_classes)])
+
+
+def _mean_loss(model, x, y):
+    import keras
+
+    logits = model(np.asarray(x, dtype="float32"), training=False)
+    return float(np.mean(keras.losses.sparse_categorical_crossentropy(y, logits, from_logits=True)))
+
+
+@exercise("18.fgsm", points=2)
+def fgsm(student_fn):
+    """FGSM: move every pixel by epsilon along the sign of the loss gradient w.r.t. the input, clip to [0, 1]."""
+    from cnncourse.robustness import fgsm as reference_fgsm   # imports TensorFlow: only when this check runs
+
+    rng = case_rng(1820)
+    cases = [(6, 8, 5, 0.1), (4, 10, 3, 0.25), (8, 8, 10, 0.03)]
+    for n, size, k, eps in cases:
+        eps = float(np.round(eps * rng.uniform(0.8, 1.2), 4))
+        model = _fgsm_case_model(rng, size, k)
+        x = rng.uniform(0, 1, size=(n, size, size, 1)).astype("float32")
+        x[rng.uniform(size=x.shape) < 0.3] = 0.0      # background pixels, as in real images
+        x[rng.uniform(size=x.shape) < 0.1] = 1.0
+        y = rng.integers(0, k, size=n)
+        weights_before = [w.numpy().copy() for w in model.weights]
+        x_adv = np.asarray(student_fn(model, x.copy(), y.copy(), eps), dtype=np.float64)
+        what = f"{n} images {size}x{size}, epsilon {eps}"
+        expect_true(all(np.array_equal(w.numpy(), before) for w, before in zip(model.weights, weights_before)),
+                    f"{what}: your function changed the model's weights. FGSM attacks the INPUT: take the "
+                    "gradient of the loss with respect to x (tape.watch(x)), not the model's weights, "
+                    "and leave the model as it is")
+        expect_true(x_adv.shape == x.shape, f"{what}: returned shape {x_adv.shape}, expected {x.shape}")
+        expect_true(np.all(np.isfinite(x_adv)), f"{what}: your images contain inf or nan")
+        expect_true(x_adv.min() >= 0.0 and x_adv.max() <= 1.0,
+                    f"{what}: pixels range over [{x_adv.min():.3g}, {x_adv.max():.3g}]. Hint: clip the result to "
+                    "the valid pixel range [0, 1] (np.clip / tf.clip_by_value)")
+        step = np.abs(x_adv - x)
+        expect_true(step.max() <= eps + 1e-5, f"{what}: a pixel moved by {step.max():.3g}, more than epsilon. "
+                    "Hint: the step is epsilon times the SIGN of the gradient (+-1 per pixel)")
+        expect_true(step.max() > 0, f"{what}: your images equal the inputs. Hint: x_adv = x + epsilon * "
+                    "sign(gradient of the loss w.r.t. x)")
+        loss_before, loss_after = _mean_loss(model, x, y), _mean_loss(model, x_adv, y)
+        expect_true(loss_after > loss_before,
+                    f"{what}: the loss went DOWN ({loss_before:.4f} -> {loss_after:.4f}): you descended the "
+                    "loss, as a training step would. An attack ASCENDS it: x + epsilon * sign(gradient)")
+        ref = reference_fgsm(model, x, y, eps)
+        moved = (ref > 0) & (ref < 1)               # pixels the reference did not clip
+        expect_true(np.allclose(step[moved], eps, atol=1e-5),
+                    f"{what}: unclipped pixels must move by exactly epsilon, yours moved by "
+                    f"{step[moved].min():.3g}..{step[moved].max():.3g}. Hint: use the SIGN of the gradient, "
+                    "not the gradient itself")
+        expect_close(x_adv, ref, f"FGSM images ({what})", atol=1e-5,
+                     hint="x_adv = clip(x + epsilon * sign(d loss / d x), 0, 1), loss = cross-entropy of the logits")
+    return f"{len(cases)} hidden cases (random CNNs, clipped pixels) match the reference"

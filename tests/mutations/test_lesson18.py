@@ -1,4 +1,4 @@
-"""Lesson 18 checkers reject wrong pseudo-label selections and wrong attention (scale, axis, stability)."""
+"""Lesson 18 checkers reject wrong pseudo-label selections, wrong attention (scale, axis, stability) and wrong FGSM."""
 import numpy as np
 import pytest
 
@@ -98,3 +98,53 @@ def test_attention_accepts_reference():
 ])
 def test_attention_rejects(kwargs, match):
     assert_rejected("18.self_attention", lambda q, k, v: _attention(q, k, v, **kwargs), match=match)
+
+
+def _fgsm(model, x, y, epsilon, *, direction=1.0, use_sign=True, clip=True):
+    import keras
+    import tensorflow as tf
+
+    x = tf.convert_to_tensor(x, dtype="float32")
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = keras.losses.sparse_categorical_crossentropy(y, model(x), from_logits=True)
+    grad = tape.gradient(loss, x)
+    x_adv = x + direction * epsilon * (tf.sign(grad) if use_sign else grad)
+    return tf.clip_by_value(x_adv, 0.0, 1.0) if clip else x_adv
+
+
+def fgsm(model, x, y, epsilon):
+    return _fgsm(model, x, y, epsilon)
+
+
+def weights_gradient(model, x, y, epsilon):
+    """Copies the training step: the gradient w.r.t. the weights, stepped uphill; x is returned as it was."""
+    import keras
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        loss = keras.losses.sparse_categorical_crossentropy(y, model(x), from_logits=True)
+    grads = tape.gradient(loss, model.trainable_variables)
+    for variable, grad in zip(model.trainable_variables, grads):
+        variable.assign_add(epsilon * tf.sign(grad))
+    return np.clip(x, 0.0, 1.0)
+
+
+def random_sign_noise(model, x, y, epsilon):
+    """Noise of the right size in a random direction: not an attack."""
+    return np.clip(x + epsilon * np.random.default_rng(0).choice([-1.0, 1.0], size=np.shape(x)), 0.0, 1.0)
+
+
+def test_fgsm_accepts_reference():
+    assert_accepted("18.fgsm", fgsm)
+
+
+@pytest.mark.parametrize("fn, match", [
+    pytest.param(lambda m, x, y, e: _fgsm(m, x, y, e, use_sign=False), "SIGN of the gradient", id="gradient-not-sign"),
+    pytest.param(lambda m, x, y, e: _fgsm(m, x, y, e, direction=-1.0), "ASCENDS", id="descends-the-loss"),
+    pytest.param(lambda m, x, y, e: _fgsm(m, x, y, e, clip=False), "clip", id="no-clipping"),
+    pytest.param(weights_gradient, "INPUT", id="gradient-wrt-weights"),
+    pytest.param(random_sign_noise, "gradient", id="random-sign-noise"),
+])
+def test_fgsm_rejects(fn, match):
+    assert_rejected("18.fgsm", fn, match=match)
