@@ -1,4 +1,5 @@
-"""Bounding boxes ``[y1, x1, y2, x2]``: IoU, greedy non-max suppression, grid encoding for a detector.
+"""Bounding boxes ``[y1, x1, y2, x2]``: IoU, greedy non-max suppression, grid encoding for a detector,
+anchors, and precision-recall / average precision of a detector.
 
 Used in lesson 14.
 """
@@ -98,6 +99,77 @@ def match_detections(pred_boxes, pred_classes, gt_boxes, gt_classes, iou_thresho
                 used[best] = True
                 tp += 1
     return tp, len(pred_boxes), len(gt_boxes)
+
+
+def anchor_boxes(canvas: int, grid: int, shapes) -> np.ndarray:
+    """Anchors (grid, grid, len(shapes), 4): a box of every ``(height, width)`` in ``shapes`` centred on every cell."""
+    cell = canvas / grid
+    centres = (np.arange(grid) + 0.5) * cell
+    cy, cx = np.meshgrid(centres, centres, indexing="ij")
+    half = np.asarray(shapes, dtype=np.float64) / 2                     # (A, 2)
+    return np.stack([cy[..., None] - half[:, 0], cx[..., None] - half[:, 1],
+                     cy[..., None] + half[:, 0], cx[..., None] + half[:, 1]], axis=-1)
+
+
+def match_by_score(scores, det_boxes, det_images, gt_boxes, gt_images, iou_threshold: float = 0.5) -> np.ndarray:
+    """True-positive flags of one class's detections, in order of decreasing score (stable for ties).
+
+    Each detection, best score first, is matched to the not-yet-matched ground truth *of its own image*
+    with the highest IoU; it is a true positive when that IoU is >= ``iou_threshold``, else a false
+    positive. A ground truth is matched at most once (a second detection of it is a false positive).
+    """
+    scores = np.asarray(scores, dtype=np.float64).ravel()
+    det_boxes, gt_boxes = np.asarray(det_boxes, dtype=np.float64).reshape(-1, 4), np.asarray(gt_boxes).reshape(-1, 4)
+    det_images, gt_images = np.asarray(det_images).ravel(), np.asarray(gt_images).ravel()
+    if not (len(scores) == len(det_boxes) == len(det_images)) or len(gt_boxes) != len(gt_images):
+        raise ValueError(f"{len(scores)} scores, {len(det_boxes)} detection boxes and {len(det_images)} image ids "
+                         f"(and {len(gt_boxes)} ground-truth boxes with {len(gt_images)} image ids) must match")
+    order = np.argsort(-scores, kind="stable")
+    overlaps = iou(det_boxes, gt_boxes) if len(gt_boxes) else np.zeros((len(det_boxes), 0))
+    same_image = det_images[:, None] == gt_images[None, :]
+    used = np.zeros(len(gt_boxes), bool)
+    is_tp = np.zeros(len(order), bool)
+    for rank, d in enumerate(order):
+        candidates = np.where(same_image[d] & ~used, overlaps[d], -1.0)
+        if candidates.size and candidates.max() >= iou_threshold:
+            used[int(np.argmax(candidates))] = True
+            is_tp[rank] = True
+    return is_tp
+
+
+def precision_recall(is_tp, n_ground_truth: int):
+    """Precision and recall after each detection of a score-sorted list of true-positive flags."""
+    if n_ground_truth <= 0:
+        raise ValueError(f"n_ground_truth must be positive, got {n_ground_truth}")
+    tp = np.cumsum(np.asarray(is_tp, dtype=np.float64))
+    return tp / np.arange(1, len(tp) + 1), tp / n_ground_truth
+
+
+def average_precision(scores, det_boxes, det_images, gt_boxes, gt_images, iou_threshold: float = 0.5) -> float:
+    """All-point interpolated AP of one class (PASCAL VOC 2010+): the area under the precision envelope
+    ``p_interp(r) = max_{r' >= r} p(r')`` of the precision-recall curve of :func:`match_by_score`."""
+    if len(np.asarray(gt_boxes).reshape(-1, 4)) == 0:
+        raise ValueError("average precision needs at least one ground-truth box")
+    is_tp = match_by_score(scores, det_boxes, det_images, gt_boxes, gt_images, iou_threshold)
+    precision, recall = precision_recall(is_tp, len(np.asarray(gt_boxes).reshape(-1, 4)))
+    precision = np.concatenate([[0.0], precision, [0.0]])
+    recall = np.concatenate([[0.0], recall, [recall[-1] if len(recall) else 0.0]])
+    envelope = np.maximum.accumulate(precision[::-1])[::-1]
+    return float(np.sum(np.diff(recall) * envelope[1:]))
+
+
+def mean_average_precision(scores, det_boxes, det_images, det_classes, gt_boxes, gt_images, gt_classes,
+                           iou_thresholds=(0.5,)) -> np.ndarray:
+    """AP per (IoU threshold, class) over the classes that have ground truths: an array (T, C).
+    ``.mean()`` over both axes with thresholds 0.50:0.05:0.95 is COCO's mAP@[.5:.95] (all-point, not 101-point)."""
+    det_classes, gt_classes = np.asarray(det_classes).ravel(), np.asarray(gt_classes).ravel()
+    scores, det_boxes = np.asarray(scores).ravel(), np.asarray(det_boxes).reshape(-1, 4)
+    det_images, gt_boxes, gt_images = np.asarray(det_images).ravel(), np.asarray(gt_boxes).reshape(-1, 4), np.asarray(gt_images).ravel()
+    classes = np.unique(gt_classes)
+    return np.array([[average_precision(scores[det_classes == c], det_boxes[det_classes == c],
+                                        det_images[det_classes == c], gt_boxes[gt_classes == c],
+                                        gt_images[gt_classes == c], t) for c in classes]
+                     for t in iou_thresholds])
 
 
 def draw_boxes(ax, boxes, labels=None, color: str = "lime", lw: float = 1.5) -> None:

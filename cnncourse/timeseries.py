@@ -1,5 +1,6 @@
-"""Time series for 1D CNNs: the real Trace data set (tslearn), time shifts, and NumPy references
-for a 1D convolution and a magnitude spectrogram (checked against Keras / ``tf.signal.stft``).
+"""Time series for 1D CNNs: the synthetic Trace benchmark (UCR archive, shipped with tslearn), time shifts,
+and NumPy references for 1D, causal and dilated convolutions, their receptive field, and a magnitude
+spectrogram (checked against Keras / ``tf.signal.stft``).
 
 Used in lesson 15.
 """
@@ -48,6 +49,23 @@ def conv1d_forward(x, w, b, stride: int = 1) -> np.ndarray:
     starts = np.arange(n_out) * stride
     windows = x[:, starts[:, None] + np.arange(k)[None, :], :]     # (N, L_out, K, C_in)
     return np.einsum("nlkc,kco->nlo", windows, w) + np.asarray(b, dtype=np.float64)
+
+
+def causal_conv1d(x, w, b, dilation: int = 1) -> np.ndarray:
+    """Causal dilated 1D cross-correlation as ``keras.layers.Conv1D(padding="causal", dilation_rate=dilation)``:
+    ``y[t] = b + sum_k x[t - (K-1-k)*dilation] @ w[k]``, with zeros before the start; output length = input length."""
+    x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
+    if dilation < 1:
+        raise ValueError(f"dilation must be a positive integer, got {dilation}")
+    k = w.shape[0]
+    padded = np.pad(x, ((0, 0), ((k - 1) * dilation, 0), (0, 0)))
+    windows = padded[:, np.arange(x.shape[1])[:, None] + dilation * np.arange(k)[None, :], :]   # (N, L, K, C_in)
+    return np.einsum("nlkc,kco->nlo", windows, w) + np.asarray(b, dtype=np.float64)
+
+
+def receptive_field(kernel_size: int, dilations) -> int:
+    """Time steps one output of a stack of stride-1 convolutions sees: ``1 + sum((kernel_size - 1) * d)``."""
+    return 1 + sum((kernel_size - 1) * int(d) for d in dilations)
 
 
 def frames(signal, frame_length: int, frame_step: int) -> np.ndarray:

@@ -1,6 +1,7 @@
 """Trace loader, shifts, NumPy conv1d and spectrogram vs Keras/TF, sequence model builders."""
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from cnncourse import timeseries as ts
@@ -37,3 +38,27 @@ def test_sequence_models():
     assert build_conv1d_classifier(275, 4).output_shape == (None, 4)
     assert build_dense_classifier(275, 4, hidden=64).count_params() == 275 * 64 + 64 + 64 * 4 + 4
     assert build_spectrogram_cnn((31, 17, 1), 4).output_shape == (None, 4)
+
+
+def test_causal_dilated_conv1d_matches_keras_and_receptive_field():
+    import keras
+
+    rng = np.random.default_rng(0)
+    for dilation in (1, 2, 4):
+        x = rng.standard_normal((2, 30, 2)).astype(np.float32)
+        w, b = rng.standard_normal((3, 2, 4)).astype(np.float32), rng.standard_normal(4).astype(np.float32)
+        layer = keras.layers.Conv1D(4, 3, padding="causal", dilation_rate=dilation)
+        layer.build((None, 30, 2))
+        layer.set_weights([w, b])
+        np.testing.assert_allclose(ts.causal_conv1d(x, w, b, dilation), layer(x), atol=1e-5)
+    # an impulse at t=0 reaches exactly receptive_field - 1 later steps through a stack of causal layers
+    x = np.zeros((1, 40, 1))
+    x[0, 0, 0] = 1.0
+    for dilations in ([1, 1, 1], [1, 2, 4]):
+        y = x
+        for d in dilations:
+            y = ts.causal_conv1d(y, np.ones((3, 1, 1)), np.zeros(1), d)
+        assert np.flatnonzero(y[0, :, 0]).max() + 1 == ts.receptive_field(3, dilations)
+    assert ts.receptive_field(3, [1, 2, 4, 8]) == 31
+    with pytest.raises(ValueError, match="dilation"):
+        ts.causal_conv1d(x, np.ones((3, 1, 1)), np.zeros(1), 0)

@@ -86,3 +86,99 @@ def per_class_iou(student_fn):
         metric.update_state(y_true.ravel(), y_pred.ravel())
         expect_close(np.nanmean(got), float(metric.result()), "mean IoU (nanmean of yours)", atol=1e-5)
     return "4 hidden cases match; their nan-mean equals keras.metrics.MeanIoU"
+
+
+def _ap_variant(scores, det_boxes, det_images, gt_boxes, gt_images, iou_threshold, *, ascending=False,
+                envelope=True, eleven_point=False, reuse_ground_truth=False, ignore_images=False):
+    """AP with one of the usual mistakes switched on (to name the mistake a wrong answer makes)."""
+    scores = np.asarray(scores, float)
+    order = np.argsort(scores if ascending else -scores, kind="stable")
+    overlaps = boxes.iou(det_boxes, gt_boxes)
+    same = np.ones(overlaps.shape, bool) if ignore_images else np.asarray(det_images)[:, None] == np.asarray(gt_images)[None, :]
+    used = np.zeros(len(gt_boxes), bool)
+    is_tp = []
+    for d in order:
+        candidates = np.where(same[d] & (reuse_ground_truth | ~used), overlaps[d], -1.0)
+        hit = candidates.size > 0 and candidates.max() >= iou_threshold
+        if hit:
+            used[int(np.argmax(candidates))] = True
+        is_tp.append(hit)
+    tp = np.cumsum(is_tp)
+    precision, recall = tp / np.arange(1, len(tp) + 1), tp / len(gt_boxes)
+    if eleven_point:
+        return float(np.mean([precision[recall >= r].max(initial=0.0) for r in np.linspace(0, 1, 11)]))
+    if not envelope:   # sum of precision at each recall step (sklearn's average_precision_score)
+        return float(np.sum(np.diff(np.concatenate([[0.0], recall])) * precision))
+    return float(np.sum(np.diff(np.concatenate([[0.0], recall])) *
+                        np.maximum.accumulate(precision[::-1])[::-1]))
+
+
+_AP_MISTAKES = {
+    "ascending": "you rank detections by increasing score: sort by decreasing score (best first)",
+    "envelope": "you sum the raw precision at each recall step: use the precision envelope "
+                "p_interp(r) = max precision at any recall >= r (a running max from the right)",
+    "eleven_point": "this is the 11-point AP (PASCAL VOC 2007): use all points, the area under the whole envelope",
+    "reuse_ground_truth": "a second detection of an already matched ground truth counts as a true positive: "
+                          "each ground truth can be matched once; later detections of it are false positives",
+    "ignore_images": "you match detections to ground truths of other images: match only within the same image id",
+}
+
+
+def _ap_cases(rng):
+    square = lambda y, x, s=10: [y, x, y + s, x + s]  # noqa: E731
+    gt3 = np.array([square(0, 0), square(20, 20), square(40, 40)], float)
+    # TP, FP, FP, TP, TP: precision rises after the false positives, so the envelope matters
+    yield ("one image, precision rising after two false positives", [0.9, 0.8, 0.7, 0.6, 0.5],
+           np.array([square(0, 0), square(70, 70), square(90, 90), square(21, 20), square(40, 41)], float),
+           np.zeros(5, int), gt3, np.zeros(3, int), 0.5)
+    # two detections of the same digit; one ground truth never found
+    yield ("duplicate detections of one object", [0.95, 0.9, 0.3, 0.2],
+           np.array([square(0, 0), square(1, 0), square(20, 21), square(60, 60)], float),
+           np.zeros(4, int), gt3, np.zeros(3, int), 0.5)
+    # a detection in image 1 exactly where image 0 has a ground truth
+    yield ("two images", [0.9, 0.8, 0.7],
+           np.array([square(0, 0), square(20, 20), square(20, 20)], float), np.array([1, 0, 1]),
+           np.array([square(0, 0), square(20, 20), square(0, 0)], float), np.array([0, 1, 1]), 0.5)
+    for case, threshold in enumerate([0.5, 0.75, 0.5]):
+        n_images = int(rng.integers(4, 7))
+        gt_boxes, gt_images, det_boxes, det_images = [], [], [], []
+        for image in range(n_images):
+            for _ in range(int(rng.integers(1, 4))):
+                y, x, s = *rng.uniform(0, 50, 2), rng.uniform(8, 14)
+                gt_boxes.append([y, x, y + s, x + s]), gt_images.append(image)
+                for copy in range(int(rng.random() < 0.8) + int(rng.random() < 0.35)):
+                    jitter = rng.normal(0, 1.2, 4)
+                    det_boxes.append(np.array([y, x, y + s, x + s]) + jitter), det_images.append(image)
+            for _ in range(int(rng.integers(0, 3))):
+                y, x, s = *rng.uniform(0, 50, 2), rng.uniform(8, 14)
+                det_boxes.append([y, x, y + s, x + s]), det_images.append(image)
+        det_boxes = np.array(det_boxes, float)
+        yield (f"random case {case + 1} ({n_images} images, {len(gt_boxes)} objects, {len(det_boxes)} detections, "
+               f"IoU threshold {threshold})", rng.permutation(len(det_boxes)) / len(det_boxes) + 0.01,
+               det_boxes, np.array(det_images), np.array(gt_boxes, float), np.array(gt_images), threshold)
+
+
+@exercise("14.average_precision", points=2)
+def average_precision(student_fn):
+    """all-point interpolated average precision of one class"""
+    from cnncourse.checks.expect import case_rng
+
+    cases = list(_ap_cases(case_rng(1415)))
+    for name, scores, det_boxes, det_images, gt_boxes, gt_images, threshold in cases:
+        args = (np.array(scores, float), det_boxes.copy(), det_images.copy(), gt_boxes.copy(), gt_images.copy())
+        got = student_fn(*args, threshold)
+        expect_shape(got, (), f"average precision on {name} (one number)")
+        got = float(got)
+        want = boxes.average_precision(*args, threshold)
+        if abs(got - want) <= 1e-6:
+            continue
+        for mistake, message in _AP_MISTAKES.items():
+            variant = _ap_variant(*args, threshold, **({"envelope": False} if mistake == "envelope" else {mistake: True}))
+            if abs(got - variant) <= 1e-6 and abs(variant - want) > 1e-6:
+                raise AssertionError(f"average precision on {name}: got {got:.4f}, expected {want:.4f}. "
+                                     f"Hint: {message}")
+        raise AssertionError(f"average precision on {name}: got {got:.4f}, expected {want:.4f}. Hint: sort by "
+                             "decreasing score; match each detection to the unmatched ground truth of its image with "
+                             "the highest IoU (TP if >= threshold); precision = TP/k, recall = TP/n_ground_truth; "
+                             "AP = sum over recall steps of (r_i - r_{i-1}) * max precision at recall >= r_i")
+    return f"{len(cases)} cases (envelope, duplicates, two images, random) match"

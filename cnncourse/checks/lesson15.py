@@ -44,3 +44,36 @@ def spectrogram(student_fn):
                      hint="frames start at 0, step, 2*step... while they fit; multiply each frame by a periodic "
                           "Hann window 0.5 - 0.5*cos(2*pi*n/frame_length); take abs(np.fft.rfft(...))")
     return "4 hidden cases match |tf.signal.stft|"
+
+
+@exercise("15.causal_conv1d", points=2)
+def causal_conv1d(student_fn):
+    """causal dilated 1D convolution against keras.layers.Conv1D(padding='causal', dilation_rate=d)"""
+    import keras
+
+    from cnncourse.checks.expect import case_rng, expect_shape, expect_true
+
+    rng = case_rng(1515)
+    hint = ("pad (K-1)*dilation zeros at the START only, then out[n, t, o] = b[o] + "
+            "sum_k sum_c x_padded[n, t + k*dilation, c] * w[k, c, o]; no kernel flip; output length = input length")
+    cases = [(2, 16, 1, 2, 2, 1), (2, 20, 2, 3, 3, 2), (1, 25, 3, 3, 2, 4), (3, 18, 2, 4, 3, 3)]
+    for n, length, c_in, k, c_out, dilation in cases:
+        x = rng.standard_normal((n, length, c_in)).astype(np.float32)
+        w = rng.standard_normal((k, c_in, c_out)).astype(np.float32)
+        b = rng.standard_normal(c_out).astype(np.float32)
+        layer = keras.layers.Conv1D(c_out, k, padding="causal", dilation_rate=dilation)
+        layer.build((None, length, c_in))
+        layer.set_weights([w, b])
+        expected = np.asarray(layer(x))
+        what = f"causal conv1d (L={length}, K={k}, dilation={dilation})"
+        got = np.asarray(student_fn(x.copy(), w.copy(), b.copy(), dilation), dtype=np.float64)
+        expect_shape(got, expected.shape, what)
+        cut = length // 2
+        future = x.copy()
+        future[:, cut:] = rng.standard_normal(future[:, cut:].shape)
+        changed = np.asarray(student_fn(future, w.copy(), b.copy(), dilation), dtype=np.float64)
+        expect_true(np.allclose(changed[:, :cut], got[:, :cut], atol=1e-6),
+                    f"{what} is not causal: changing x from time step {cut} on changed outputs before {cut}. "
+                    f"Hint: {hint}")
+        expect_close(got, expected, what, rtol=1e-4, atol=1e-4, hint=hint)
+    return f"{len(cases)} cases (dilation 1-4) match keras Conv1D(padding='causal') and are causal"

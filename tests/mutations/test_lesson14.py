@@ -143,3 +143,64 @@ def test_per_class_iou_accepts_reference():
 ])
 def test_per_class_iou_rejects(fn, match):
     assert_rejected("14.per_class_iou", fn, match=match)
+
+
+def _average_precision(scores, det_boxes, det_images, gt_boxes, gt_images, iou_threshold=0.5, *,
+                       ascending=False, envelope=True, eleven_point=False, reuse=False, ignore_images=False,
+                       strict=False):
+    order = np.argsort(np.asarray(scores) if ascending else -np.asarray(scores), kind="stable")
+    used = np.zeros(len(gt_boxes), bool)
+    is_tp = []
+    for d in order:
+        overlaps = boxes.iou(det_boxes[d][None], gt_boxes)[0]
+        ok = (np.ones(len(gt_boxes), bool) if ignore_images else gt_images == det_images[d]) & (reuse | ~used)
+        overlaps = np.where(ok, overlaps, -1.0)
+        best = int(np.argmax(overlaps))
+        hit = overlaps[best] > iou_threshold if strict else overlaps[best] >= iou_threshold
+        used[best] |= hit
+        is_tp.append(hit)
+    tp = np.cumsum(is_tp)
+    precision, recall = tp / np.arange(1, len(tp) + 1), tp / len(gt_boxes)
+    if eleven_point:
+        return np.mean([np.max(precision[recall >= r], initial=0) for r in np.linspace(0, 1, 11)])
+    if envelope:
+        precision = np.maximum.accumulate(precision[::-1])[::-1]
+    return float(np.sum(np.diff(np.concatenate([[0], recall])) * precision))
+
+
+def average_precision(scores, det_boxes, det_images, gt_boxes, gt_images, iou_threshold=0.5):
+    return _average_precision(scores, det_boxes, det_images, gt_boxes, gt_images, iou_threshold)
+
+
+def sklearn_average_precision(scores, det_boxes, det_images, gt_boxes, gt_images, iou_threshold=0.5):
+    """Plausible shortcut: flag TPs, then sklearn's average_precision_score (no envelope, and blind to missed objects)."""
+    from sklearn.metrics import average_precision_score
+
+    order = np.argsort(-np.asarray(scores), kind="stable")
+    used, flags = np.zeros(len(gt_boxes), bool), []
+    for d in order:
+        overlaps = np.where((gt_images == det_images[d]) & ~used, boxes.iou(det_boxes[d][None], gt_boxes)[0], -1)
+        best = int(np.argmax(overlaps))
+        used[best] |= overlaps[best] >= iou_threshold
+        flags.append(overlaps[best] >= iou_threshold)
+    return float(average_precision_score(flags, np.asarray(scores)[order]))
+
+
+def test_average_precision_accepts_reference():
+    assert_accepted("14.average_precision", average_precision)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    pytest.param({"envelope": False}, "envelope", id="no-precision-envelope"),
+    pytest.param({"reuse": True}, "matched once", id="second-match-of-a-ground-truth-counted"),
+    pytest.param({"ascending": True}, "decreasing score", id="sorted-ascending"),
+    pytest.param({"eleven_point": True}, "11-point", id="eleven-point-interpolation"),
+    pytest.param({"ignore_images": True}, "same image", id="matches-across-images"),
+])
+def test_average_precision_rejects(kwargs, match):
+    assert_rejected("14.average_precision",
+                    lambda *args: _average_precision(*args, **kwargs), match=match)
+
+
+def test_average_precision_rejects_sklearn_shortcut():
+    assert_rejected("14.average_precision", sklearn_average_precision, match="average precision")

@@ -69,3 +69,38 @@ def test_spectrogram_accepts_reference():
 ])
 def test_spectrogram_rejects(kwargs, match):
     assert_rejected("15.spectrogram", lambda s, fl, fs: _spectrogram(s, fl, fs, **kwargs), match=match)
+
+
+def _causal_conv1d(x, w, b, dilation=1, *, pad=None, side="left", flip=False, shift=0, use_dilation=True):
+    k = w.shape[0]
+    d = dilation if use_dilation else 1
+    if flip:
+        w = w[::-1]
+    pad = (k - 1) * d if pad is None else pad(k, d)
+    widths = (pad + shift, 0) if side == "left" else (0, pad)
+    padded = np.pad(x, ((0, 0), widths, (0, 0)))
+    if padded.shape[1] < x.shape[1] + (k - 1) * d:   # keep the output length L whatever the left padding was
+        padded = np.pad(padded, ((0, 0), (0, x.shape[1] + (k - 1) * d - padded.shape[1]), (0, 0)))
+    out = np.empty((x.shape[0], x.shape[1], w.shape[2]))
+    for t in range(x.shape[1]):
+        out[:, t, :] = np.tensordot(padded[:, t + d * np.arange(k), :], w, axes=([1, 2], [0, 1])) + b
+    return out
+
+
+def causal_conv1d(x, w, b, dilation=1):
+    return _causal_conv1d(x, w, b, dilation)
+
+
+def test_causal_conv1d_accepts_reference():
+    assert_accepted("15.causal_conv1d", causal_conv1d)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    pytest.param({"pad": lambda k, d: k - 1}, "causal|\\(K-1\\)\\*dilation", id="left-pad-k-minus-1-not-times-d"),
+    pytest.param({"side": "right"}, "not causal", id="padded-at-the-end"),
+    pytest.param({"flip": True}, "no kernel flip", id="kernel-flipped"),
+    pytest.param({"shift": 1}, "\\(K-1\\)\\*dilation", id="off-by-one-extra-left-zero"),
+    pytest.param({"use_dilation": False}, "dilation", id="dilation-ignored"),
+])
+def test_causal_conv1d_rejects(kwargs, match):
+    assert_rejected("15.causal_conv1d", lambda x, w, b, d=1: _causal_conv1d(x, w, b, d, **kwargs), match=match)
