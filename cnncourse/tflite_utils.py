@@ -177,8 +177,8 @@ def latency_ms(predict_fn, x, repeats: int = 200, warmup: int = 10) -> float:
     return float(np.median(times) * 1000)
 
 
-def invoke_latency_ms(flatbuffer: bytes, image, repeats: int = 300, warmup: int = 20) -> float:
-    """Median milliseconds of ``Interpreter.invoke()`` alone on one float ``image`` (H, W, C), one thread.
+def invoke_times_ms(flatbuffer: bytes, image, repeats: int = 300, warmup: int = 20) -> np.ndarray:
+    """Milliseconds of each of ``repeats`` ``Interpreter.invoke()`` calls on one float ``image`` (H, W, C), one thread.
 
     Unlike :func:`latency_ms` on a :class:`TFLiteModel`, no Python-side (de)quantization or tensor
     copies are timed: this is the kernels' own time. An int8 model gets the image quantized once.
@@ -198,4 +198,9 @@ def invoke_latency_ms(flatbuffer: bytes, image, repeats: int = 300, warmup: int 
         start = time.perf_counter()
         interp.invoke()
         times.append(time.perf_counter() - start)
-    return float(np.median(times) * 1000)
+    return np.array(times) * 1000
+
+
+def invoke_latency_ms(flatbuffer: bytes, image, repeats: int = 300, warmup: int = 20) -> float:
+    """Median milliseconds of ``Interpreter.invoke()`` alone (see :func:`invoke_times_ms`)."""
+    return float(np.median(invoke_times_ms(flatbuffer, image, repeats, warmup)))
