@@ -1,7 +1,9 @@
-"""Model compression for deployment: magnitude pruning, low-rank dense layers, distillation.
+"""Model compression for deployment: quantization parameters, magnitude pruning, low-rank dense layers, distillation.
 
 Used in lesson 17.
 
+* :func:`quant_params` / :func:`quantize` / :func:`dequantize` -- affine (asymmetric) 8-bit quantization
+  x ~ scale * (q - zero_point), with the float range widened to contain 0.0 so that zero is exact.
 * :func:`magnitude_mask` / :func:`prune_model` / :class:`KeepPruned` -- zero the smallest
   weights of every Conv2D/Dense kernel and keep them zero while fine-tuning.
 * :func:`low_rank_factors` / :func:`factorize_dense` -- replace a Dense kernel W (n x m) by
@@ -18,6 +20,43 @@ import io
 import keras
 import numpy as np
 from keras import layers, ops
+
+
+# ----------------------------------------------------------------------------- quantization
+QUANT_RANGES = {"uint8": (0, 255), "int8": (-128, 127)}
+
+
+def quant_params(x_min: float, x_max: float, dtype: str = "int8") -> tuple[float, int]:
+    """Scale and zero point of affine 8-bit quantization of the float range [x_min, x_max].
+
+    The range is first widened to contain 0.0, so that 0.0 (zero padding, ReLU outputs) is the integer
+    ``zero_point`` exactly. ``scale = (x_max - x_min) / (q_max - q_min)`` spreads the range over all 256
+    levels; ``zero_point = round(q_min - x_min / scale)`` clipped to [q_min, q_max]. As in TFLite
+    (Jacob et al., 2018), with ``dtype`` "uint8" (0..255) or "int8" (-128..127).
+    """
+    if dtype not in QUANT_RANGES:
+        raise ValueError(f"dtype must be 'uint8' or 'int8', got {dtype!r}")
+    x_min, x_max = float(x_min), float(x_max)
+    if not (np.isfinite(x_min) and np.isfinite(x_max)) or x_min > x_max:
+        raise ValueError(f"need a finite range with x_min <= x_max, got [{x_min}, {x_max}]")
+    q_min, q_max = QUANT_RANGES[dtype]
+    x_min, x_max = min(x_min, 0.0), max(x_max, 0.0)
+    if x_max == x_min:      # the range is {0}: any scale represents it exactly with q = 0
+        return 1.0, 0
+    scale = (x_max - x_min) / (q_max - q_min)
+    zero_point = int(np.clip(round(q_min - x_min / scale), q_min, q_max))
+    return scale, zero_point
+
+
+def quantize(x, scale: float, zero_point: int, dtype: str = "int8") -> np.ndarray:
+    """round(x / scale) + zero_point, saturated to the 8-bit range of ``dtype``."""
+    q_min, q_max = QUANT_RANGES[dtype]
+    return np.clip(np.round(np.asarray(x, dtype=np.float64) / scale) + zero_point, q_min, q_max).astype(dtype)
+
+
+def dequantize(q, scale: float, zero_point: int) -> np.ndarray:
+    """scale * (q - zero_point) as float32."""
+    return (scale * (np.asarray(q, dtype=np.float64) - zero_point)).astype(np.float32)
 
 
 # ----------------------------------------------------------------------------- pruning

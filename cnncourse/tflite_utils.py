@@ -177,12 +177,8 @@ def latency_ms(predict_fn, x, repeats: int = 200, warmup: int = 10) -> float:
     return float(np.median(times) * 1000)
 
 
-def invoke_latency_ms(flatbuffer: bytes, image, repeats: int = 300, warmup: int = 20) -> float:
-    """Median milliseconds of ``Interpreter.invoke()`` alone on one float ``image`` (H, W, C), one thread.
-
-    Unlike :func:`latency_ms` on a :class:`TFLiteModel`, no Python-side (de)quantization or tensor
-    copies are timed: this is the kernels' own time. An int8 model gets the image quantized once.
-    """
+def _ready_interpreter(flatbuffer: bytes, image):
+    """An interpreter with ``image`` (H, W, C floats; quantized for an int8 model) set as its input."""
     interp = interpreter(flatbuffer)
     detail = interp.get_input_details()[0]
     x = np.asarray(image, dtype=np.float32)[None]
@@ -191,11 +187,45 @@ def invoke_latency_ms(flatbuffer: bytes, image, repeats: int = 300, warmup: int 
         info = np.iinfo(detail["dtype"])
         x = np.clip(np.round(x / scale + zero), info.min, info.max)
     interp.set_tensor(detail["index"], x.astype(detail["dtype"]))
-    for _ in range(warmup):
-        interp.invoke()
+    return interp
+
+
+def _time_invokes(interp, repeats: int) -> list:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         interp.invoke()
         times.append(time.perf_counter() - start)
-    return float(np.median(times) * 1000)
+    return times
+
+
+def invoke_times_ms(flatbuffer: bytes, image, repeats: int = 300, warmup: int = 20) -> np.ndarray:
+    """Milliseconds of each of ``repeats`` ``Interpreter.invoke()`` calls on one float ``image`` (H, W, C), one thread.
+
+    Unlike :func:`latency_ms` on a :class:`TFLiteModel`, no Python-side (de)quantization or tensor
+    copies are timed: this is the kernels' own time. An int8 model gets the image quantized once.
+    """
+    interp = _ready_interpreter(flatbuffer, image)
+    _time_invokes(interp, warmup)
+    return np.array(_time_invokes(interp, repeats)) * 1000
+
+
+def compare_invoke_times_ms(flatbuffers: dict, image, repeats: int = 300, rounds: int = 10, warmup: int = 20) -> dict:
+    """``{name: invoke times in ms}`` for several flatbuffers, measured in interleaved rounds.
+
+    Each round times ``repeats // rounds`` calls of every model in turn, so a burst of load on a shared
+    machine slows all models alike instead of whichever happened to be measured at that moment.
+    """
+    interps = {name: _ready_interpreter(fb, image) for name, fb in flatbuffers.items()}
+    for interp in interps.values():
+        _time_invokes(interp, warmup)
+    times = {name: [] for name in interps}
+    for _ in range(rounds):
+        for name, interp in interps.items():
+            times[name] += _time_invokes(interp, max(1, repeats // rounds))
+    return {name: np.array(t) * 1000 for name, t in times.items()}
+
+
+def invoke_latency_ms(flatbuffer: bytes, image, repeats: int = 300, warmup: int = 20) -> float:
+    """Median milliseconds of ``Interpreter.invoke()`` alone (see :func:`invoke_times_ms`)."""
+    return float(np.median(invoke_times_ms(flatbuffer, image, repeats, warmup)))

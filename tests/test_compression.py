@@ -69,3 +69,26 @@ def test_distiller_loss_matches_numpy_reference():
     d.compile(optimizer="adam")
     d.fit(x, y, epochs=1, verbose=0)
     assert not teacher.trainable
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8"])
+def test_quant_params_cover_the_range_and_keep_zero_exact(dtype):
+    rng = np.random.default_rng(3)
+    for lo, hi in [(-1.5, 4.0), (0.3, 5.0), (-6.0, -0.2), (0.0, 1.0), (-2.0, 2.0)]:
+        scale, zero = compression.quant_params(lo, hi, dtype)
+        assert isinstance(zero, int)
+        assert compression.dequantize(compression.quantize(0.0, scale, zero, dtype), scale, zero) == 0.0
+        x = rng.uniform(lo, hi, 1000)
+        err = np.abs(compression.dequantize(compression.quantize(x, scale, zero, dtype), scale, zero) - x)
+        assert err.max() <= scale / 2 + 1e-6, (lo, hi, err.max(), scale)   # inside the range: half a step at most
+        assert scale == pytest.approx((max(hi, 0) - min(lo, 0)) / 255)
+
+
+def test_quant_params_match_tflite_input_of_unit_range():
+    # the int8 converter calibrated on pixels in [0, 1] gives scale 1/255 and zero point -128
+    assert compression.quant_params(0.0, 1.0, "int8") == (pytest.approx(1 / 255), -128)
+    assert compression.quant_params(0.0, 1.0, "uint8") == (pytest.approx(1 / 255), 0)
+    with pytest.raises(ValueError, match="uint8"):
+        compression.quant_params(0.0, 1.0, "int16")
+    with pytest.raises(ValueError, match="x_min <= x_max"):
+        compression.quant_params(2.0, 1.0)

@@ -49,3 +49,13 @@ def test_invoke_latency_times_the_interpreter_alone(model):
     x = np.random.default_rng(3).random((4, 28, 28, 1)).astype("float32")
     for fb in (tflite_utils.convert(model, "float"), tflite_utils.convert(model, "int8", representative=x)):
         assert 0 < tflite_utils.invoke_latency_ms(fb, x[0], repeats=5, warmup=1) < 1000
+        times = tflite_utils.invoke_times_ms(fb, x[0], repeats=7, warmup=1)
+        assert times.shape == (7,) and (times > 0).all() and (times < 1000).all()
+
+
+def test_compare_invoke_times_interleaves_every_model(model):
+    x = np.random.default_rng(4).random((2, 28, 28, 1)).astype("float32")
+    fbs = {"float": tflite_utils.convert(model, "float"), "int8": tflite_utils.convert(model, "int8", representative=x)}
+    times = tflite_utils.compare_invoke_times_ms(fbs, x[0], repeats=12, rounds=3, warmup=1)
+    assert set(times) == {"float", "int8"}
+    assert all(t.shape == (12,) and (t > 0).all() for t in times.values())

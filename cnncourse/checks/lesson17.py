@@ -1,9 +1,9 @@
-"""Checkers for lesson 17 (deployment): magnitude pruning, low-rank dense, distillation loss."""
+"""Checkers for lesson 17 (deployment): quantization parameters, magnitude pruning, low-rank dense, distillation loss."""
 from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import expect_close, expect_shape, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true
 from cnncourse.checks.registry import exercise
 
 
@@ -67,3 +67,49 @@ def distillation_loss(student_fn):
                      hint="mean over the batch of alpha*CE(y, softmax(s)) + (1-alpha)*T**2*KL(softmax(t/T) || softmax(s/T))",
                      rtol=1e-4, atol=1e-6)
     return "5 hidden batches match the reference loss"
+
+
+@exercise("17.quant_params", points=2)
+def quant_params(student_fn):
+    """Scale and zero point of affine 8-bit quantization of a float range (0.0 exact)."""
+    from cnncourse.compression import QUANT_RANGES
+    from cnncourse.compression import quant_params as reference
+
+    rng = case_rng(1720)
+    # a range around 0, one entirely positive (must be widened to 0), one entirely negative, one symmetric
+    cases = [(-1.0, 3.0, "uint8"), (0.5, 6.0, "int8"), (-4.0, -0.5, "uint8"), (-2.0, 2.0, "int8"), (0.0, 1.0, "int8")]
+    for dtype in ("uint8", "int8"):
+        lo, hi = np.sort(rng.uniform(-3, 5, 2))
+        cases.append((round(float(lo), 3), round(float(hi), 3), dtype))
+    for x_min, x_max, dtype in cases:
+        q_min, q_max = QUANT_RANGES[dtype]
+        got = student_fn(x_min, x_max, dtype)
+        expect_true(isinstance(got, (tuple, list)) and len(got) == 2, "return a pair (scale, zero_point)")
+        scale, zero = float(got[0]), float(got[1])
+        where = f"range [{x_min}, {x_max}] to {dtype}"
+        expect_true(zero == round(zero), f"{where}: zero point {zero:.4g} is not an integer. Hint: the zero point is "
+                    "the integer that stands for 0.0, so round(q_min - x_min / scale) (round, then clip)")
+        expect_true(q_min <= zero <= q_max, f"{where}: zero point {zero:.0f} is outside [{q_min}, {q_max}], so 0.0 "
+                    "cannot be represented. Hint: widen the range to include 0.0 first (x_min = min(x_min, 0), "
+                    "x_max = max(x_max, 0)), and clip the zero point to [q_min, q_max]")
+        want_scale, want_zero = reference(x_min, x_max, dtype)
+        lo0, hi0 = min(x_min, 0.0), max(x_max, 0.0)
+        if np.isclose(scale, (hi0 - lo0) / 256):
+            hint = "256 levels make 255 steps: scale = (x_max - x_min) / (q_max - q_min) = range / 255"
+        elif np.isclose(scale, (x_max - x_min) / 255) and not np.isclose(want_scale, scale):
+            hint = "widen the range to include 0.0 before computing the scale (x_min = min(x_min, 0), x_max = max(x_max, 0))"
+        elif any(np.isclose(scale, max(abs(lo0), abs(hi0)) / d) for d in (127, 127.5, 128)):
+            hint = ("that is symmetric quantization (scale = max|x| / 127, zero point fixed); the exercise asks for "
+                    "asymmetric (affine): scale = (x_max - x_min) / 255 and a zero point computed from x_min")
+        else:
+            hint = "scale = (x_max - x_min) / (q_max - q_min) after widening the range to include 0.0"
+        expect_close(scale, want_scale, f"scale for {where}", hint=hint, rtol=1e-6, atol=1e-12)
+        if zero != want_zero:
+            if abs(zero - want_zero) == 128:
+                hint = "int8 runs from q_min = -128 to 127, uint8 from 0 to 255: use the q_min of the requested dtype"
+            elif abs(zero - want_zero) == 1:
+                hint = "round to the nearest integer (round()), not int() or floor(), which truncate"
+            else:
+                hint = "zero_point = round(q_min - x_min / scale), so that scale * (zero_point - zero_point) = 0.0"
+            raise AssertionError(f"zero point for {where} is {zero:.0f}, expected {want_zero}. Hint: {hint}")
+    return f"{len(cases)} ranges (around, above and below 0) quantized with the right scale and zero point"

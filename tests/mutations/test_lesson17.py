@@ -1,4 +1,5 @@
-"""Lesson 17 checkers reject wrong pruning counts and rankings, non-optimal factorizations and mis-scaled KD losses."""
+"""Lesson 17 checkers reject wrong quantization parameters, pruning counts and rankings, non-optimal factorizations
+and mis-scaled KD losses."""
 import numpy as np
 import pytest
 
@@ -153,3 +154,80 @@ def test_distillation_rejects(kwargs, match):
             extra["hard_temperature"] = temperature
         return _kd(labels, s, t, temperature, alpha, **extra)
     assert_rejected("17.distillation_loss", answer, match=match)
+
+
+_Q = {"uint8": (0, 255), "int8": (-128, 127)}
+
+
+def quant_params(x_min, x_max, dtype="int8"):
+    q_min, q_max = _Q[dtype]
+    x_min, x_max = min(x_min, 0.0), max(x_max, 0.0)
+    scale = (x_max - x_min) / (q_max - q_min)
+    return scale, int(np.clip(round(q_min - x_min / scale), q_min, q_max))
+
+
+def zero_point_not_rounded(x_min, x_max, dtype="int8"):
+    q_min, q_max = _Q[dtype]
+    x_min, x_max = min(x_min, 0.0), max(x_max, 0.0)
+    scale = (x_max - x_min) / (q_max - q_min)
+    return scale, q_min - x_min / scale
+
+
+def zero_point_truncated(x_min, x_max, dtype="int8"):
+    q_min, q_max = _Q[dtype]
+    x_min, x_max = min(x_min, 0.0), max(x_max, 0.0)
+    scale = (x_max - x_min) / (q_max - q_min)
+    return scale, int(np.clip(np.floor(q_min - x_min / scale), q_min, q_max))
+
+
+def scale_over_256(x_min, x_max, dtype="int8"):
+    q_min, q_max = _Q[dtype]
+    x_min, x_max = min(x_min, 0.0), max(x_max, 0.0)
+    scale = (x_max - x_min) / 256
+    return scale, int(np.clip(round(q_min - x_min / scale), q_min, q_max))
+
+
+def range_not_extended(x_min, x_max, dtype="int8"):
+    q_min, q_max = _Q[dtype]
+    scale = (x_max - x_min) / (q_max - q_min)
+    return scale, int(np.clip(round(q_min - x_min / scale), q_min, q_max))
+
+
+def range_not_extended_nor_clipped(x_min, x_max, dtype="int8"):
+    q_min, q_max = _Q[dtype]
+    scale = (x_max - x_min) / (q_max - q_min)
+    return scale, int(round(q_min - x_min / scale))
+
+
+def symmetric(x_min, x_max, dtype="int8"):
+    scale = max(abs(x_min), abs(x_max)) / 127
+    return scale, 0 if dtype == "int8" else 128
+
+
+def uint8_range_for_int8(x_min, x_max, dtype="int8"):
+    return quant_params(x_min, x_max, "uint8")
+
+
+def zero_point_sign_flipped(x_min, x_max, dtype="int8"):
+    q_min, q_max = _Q[dtype]
+    x_min, x_max = min(x_min, 0.0), max(x_max, 0.0)
+    scale = (x_max - x_min) / (q_max - q_min)
+    return scale, int(np.clip(round(q_min + x_min / scale), q_min, q_max))
+
+
+def test_quant_params_accepts_reference():
+    assert_accepted("17.quant_params", quant_params)
+
+
+@pytest.mark.parametrize("fn, match", [
+    pytest.param(zero_point_not_rounded, "not an integer", id="zero-point-not-rounded"),
+    pytest.param(zero_point_truncated, "nearest", id="zero-point-floored"),
+    pytest.param(scale_over_256, "255", id="scale-over-256"),
+    pytest.param(range_not_extended, "include 0.0", id="range-not-extended-to-zero"),
+    pytest.param(range_not_extended_nor_clipped, "outside", id="range-not-extended-nor-clipped"),
+    pytest.param(symmetric, "symmetric", id="symmetric-not-affine"),
+    pytest.param(uint8_range_for_int8, "-128", id="uint8-range-for-int8"),
+    pytest.param(zero_point_sign_flipped, "zero point", id="zero-point-sign-flipped"),
+])
+def test_quant_params_rejects(fn, match):
+    assert_rejected("17.quant_params", fn, match=match)
