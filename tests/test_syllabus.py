@@ -1,19 +1,31 @@
 """The syllabus table (cnncourse/syllabus.py) agrees with the notebooks it describes."""
 import ast
 import re
+from pathlib import Path
 
 import pytest
 
+import cnncourse
 from cnncourse import notebooks as nbs
 from cnncourse import syllabus
 from cnncourse.checks import REGISTRY
+
+PACKAGE = Path(cnncourse.__file__).parent
 
 LESSONS = syllabus.LESSONS
 IDS = [lesson.slug for lesson in LESSONS]
 
 
+def is_package_module(dotted: str) -> bool:
+    """``dotted`` (relative to cnncourse, e.g. ``analysis.costs``) is a module or package of cnncourse."""
+    path = PACKAGE.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
 def cnncourse_modules(nb) -> set[str]:
-    """Top-level ``cnncourse`` modules a notebook imports (``checks`` and ``repro`` left out: every lesson uses them)."""
+    """The ``cnncourse`` modules a notebook imports, each as deep as the import names it (``analysis.costs``,
+    ``models.fashion``, ``data`` for ``from cnncourse.data import load_mnist``); ``checks`` and ``repro`` left
+    out: every lesson uses them."""
     found = set()
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -21,11 +33,13 @@ def cnncourse_modules(nb) -> set[str]:
         source = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "cnncourse":
-                parts = node.module.split(".")[1:]
-                found.update(parts[:1] if parts else [alias.name for alias in node.names])
+                base = node.module.partition(".")[2]
+                for alias in node.names:
+                    full = f"{base}.{alias.name}" if base else alias.name
+                    found.add(full if is_package_module(full) else base)
             elif isinstance(node, ast.Import):
-                found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("cnncourse."))
-    return found - {"checks", "repro"}
+                found.update(a.name.partition(".")[2] for a in node.names if a.name.startswith("cnncourse."))
+    return found - {"checks", "repro", "course.repro"}
 
 
 def test_the_syllabus_lists_exactly_the_solution_notebooks_in_order():

@@ -4,6 +4,8 @@
 (fixed input size) or ``"gap"`` (global average pooling: any input size works).
 :func:`count_macs` counts multiply-accumulates (MACs) of Conv2D/Dense layers; one MAC is
 two floating-point operations, so FLOPs = 2 x MACs.
+
+Used in lessons 17, 18.
 """
 from __future__ import annotations
 

@@ -12,6 +12,8 @@ the extra row/column goes at the bottom/right), so ``padding="same"`` here repli
 exactly; ``padding="symmetric"`` builds the PyTorch-default variant (``k // 2`` on every side)
 to show what a wrong padding scheme costs. Inputs are normalised as in the original
 TensorFlow Lite code: ``(x - 127) / 128`` for RGB in 0..255 (:func:`preprocess_input`).
+
+Used in lessons 12, 13.
 """
 from __future__ import annotations
 
