@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from cnncourse.activations import ACTIVATIONS, tape_value_and_grad
+from cnncourse.ops.activations import ACTIVATIONS, tape_value_and_grad
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from cnncourse import attention
+from cnncourse.ops import attention
 
 
 def test_attention_weights_rows_sum_to_one_and_uniform_keys():

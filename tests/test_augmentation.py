@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnncourse.augmentation import augmented_samples, clothing_augmenter, random_translate, shift_image, show_grid
+from cnncourse.training.augmentation import augmented_samples, clothing_augmenter, random_translate, shift_image, show_grid
 
 
 def test_shift_image_moves_and_zero_fills():
@@ -43,7 +43,7 @@ def test_show_grid_returns_figure():
 
 
 def test_digit_augmenter_has_no_flips_and_is_identity_at_inference():
-    from cnncourse.augmentation import digit_augmenter
+    from cnncourse.training.augmentation import digit_augmenter
 
     aug = digit_augmenter(translate=0.1, rotate=0.03, zoom=0.1)
     names = [type(layer).__name__ for layer in aug.layers]
@@ -54,7 +54,7 @@ def test_digit_augmenter_has_no_flips_and_is_identity_at_inference():
 
 
 def test_train_small_data_records_accuracy_every_eval_every_epochs():
-    from cnncourse.augmentation import digit_augmenter, train_small_data
+    from cnncourse.training.augmentation import digit_augmenter, train_small_data
 
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 1, (40, 28, 28, 1)).astype("float32")

@@ -1,7 +1,7 @@
 import keras
 import numpy as np
 
-from cnncourse.batch_size import activation_memory_bytes, minibatch_gradient_variance
+from cnncourse.training.batch_size import activation_memory_bytes, minibatch_gradient_variance
 
 
 def _model():

@@ -11,11 +11,11 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
-from cnncourse import paths
-from cnncourse.bench import config as presets
-from cnncourse.bench import grading, notebooks, report
-from cnncourse.bench.figure import ERROR, NOT_AVAILABLE, Figure
-from cnncourse.cli import app
+from cnncourse.course import paths
+from cnncourse.course.bench import config as presets
+from cnncourse.course.bench import grading, notebooks, report
+from cnncourse.course.bench.figure import ERROR, NOT_AVAILABLE, Figure
+from cnncourse.course.cli import app
 
 TARGETED = ["fashion_accuracy", "fashion_train_seconds", "conv_im2col_ratio", "notebooks_max_seconds",
             "notebooks_total_seconds", "grading_overhead_ratio"]
@@ -71,13 +71,13 @@ def test_grading_row_says_why_when_the_grader_is_missing(monkeypatch, tmp_path):
 
 
 def test_a_crashing_benchmark_is_reported_and_exits_non_zero(monkeypatch, tmp_path):
-    from cnncourse.bench import conv
+    from cnncourse.course.bench import conv
 
     def boom(*args, **kwargs):
         raise RuntimeError("demo crash")
 
     monkeypatch.setattr(conv, "measure", boom)
-    monkeypatch.setattr("cnncourse.bench.cli.set_tf_threads", lambda threads: False)
+    monkeypatch.setattr("cnncourse.course.bench.cli.set_tf_threads", lambda threads: False)
     out = tmp_path / "bench.json"
     result = CliRunner().invoke(app, ["bench", "--quick", "--only", "conv", "--json", str(out)])
     assert result.exit_code == 1, result.output

@@ -3,8 +3,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from cnncourse import boxes, masks
-from cnncourse.scenes import compose_scenes
+from cnncourse.vision import boxes, masks
+from cnncourse.data.scenes import compose_scenes
 
 
 def test_compose_scenes_boxes_and_masks_agree():

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from cnncourse import checks, ops, tinynet, training
-from cnncourse.activations import ACTIVATIONS
+from cnncourse import checks, ops
+from cnncourse.ops import tinynet
+from cnncourse.training import loop as training
+from cnncourse.ops.activations import ACTIVATIONS
 from cnncourse.checks import CheckFailed
 
 

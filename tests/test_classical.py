@@ -3,7 +3,7 @@ import numpy as np
 from skimage.feature import hog
 from sklearn.neighbors import KNeighborsClassifier
 
-from cnncourse import classical
+from cnncourse.analysis import classical
 
 
 def test_hog_features_shape_and_values():

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnncourse import compression
+from cnncourse.deploy import compression
 from cnncourse.models.edge_cnn import edge_cnn
 
 

@@ -1,9 +1,10 @@
-"""Parameter and MAC counts of cnncourse.costs against Keras and against an independent count."""
+"""Parameter and MAC counts of cnncourse.analysis.costs against Keras and against an independent count."""
 import keras
 import numpy as np
 import pytest
 
-from cnncourse import costs, ops
+from cnncourse import ops
+from cnncourse.analysis import costs
 from cnncourse.models.baselines import compact_cnn
 
 

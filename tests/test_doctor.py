@@ -1,8 +1,8 @@
 """`cnncourse doctor` reports what is there and fails, with a fix, when something is missing."""
 from typer.testing import CliRunner
 
-from cnncourse import doctor
-from cnncourse.cli import app
+from cnncourse.course import doctor
+from cnncourse.course.cli import app
 from cnncourse.data import fashion_mnist
 
 

@@ -1,8 +1,8 @@
-"""cnncourse.flops: parameter and MAC counts against Keras and against hand-computed numbers."""
+"""cnncourse.analysis.flops: parameter and MAC counts against Keras and against hand-computed numbers."""
 import keras
 import pytest
 
-from cnncourse import flops
+from cnncourse.analysis import flops
 
 
 @pytest.mark.parametrize("hw,c_in,c_out,k,s,pad", [

@@ -1,9 +1,9 @@
-"""cnncourse.gradflow: per-layer gradient norms agree with a direct GradientTape computation."""
+"""cnncourse.analysis.gradflow: per-layer gradient norms agree with a direct GradientTape computation."""
 import keras
 import numpy as np
 import tensorflow as tf
 
-from cnncourse.gradflow import kernel_gradient_norms
+from cnncourse.analysis.gradflow import kernel_gradient_norms
 
 
 def test_gradient_norms_match_tape():

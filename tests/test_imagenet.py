@@ -1,7 +1,7 @@
 """ImageNet class names and top-k decoding."""
 import numpy as np
 
-from cnncourse.imagenet import CAT_CLASSES, class_names, short_name, top_k
+from cnncourse.data.imagenet import CAT_CLASSES, class_names, short_name, top_k
 
 
 def test_class_names_in_index_order():

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnncourse.initialization import (deep_conv_stack, fans, glorot_uniform, he_normal, he_std,
+from cnncourse.training.initialization import (deep_conv_stack, fans, glorot_uniform, he_normal, he_std,
                                       layer_statistics, mean_square_gains)
 
 

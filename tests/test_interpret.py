@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from cnncourse import interpret
+from cnncourse.vision import interpret
 
 
 @pytest.fixture(scope="module")

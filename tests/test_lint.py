@@ -5,10 +5,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from typer.testing import CliRunner
 
-from cnncourse import lint
-from cnncourse.cli import app
-from cnncourse.notebooks import solution_paths
-from cnncourse.paths import REPO_DIR
+from cnncourse.course import lint
+from cnncourse.course.cli import app
+from cnncourse.course.notebooks import solution_paths
+from cnncourse.course.paths import REPO_DIR
 
 BASELINE = REPO_DIR / "tests" / "lint_baseline.txt"
 
@@ -206,7 +206,7 @@ def test_check_lessons_passes_on_the_course_and_names_the_fix_for_each_failure(m
     result = runner.invoke(app, ["check-lessons"])
     assert result.exit_code == 0, result.output
     assert "ok: lessons/ is up to date" in result.output and "ok: lint: 18 notebooks" in result.output
-    from cnncourse import notebooks
+    from cnncourse.course import notebooks
     monkeypatch.setattr(notebooks, "build", lambda check: ["lessons/03_pooling.ipynb: stale; run `cnncourse build`"])
     monkeypatch.setattr(lint, "run", lambda paths, baseline: (["x.ipynb:cell 2: decimal \"0.9\" ..."], "lint: summary"))
     result = runner.invoke(app, ["check-lessons"])

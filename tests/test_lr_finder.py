@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnncourse.lr_finder import lr_range_test, suggest_lr
+from cnncourse.training.lr_finder import lr_range_test, suggest_lr
 
 
 def test_suggest_lr_is_minimum_over_factor():

@@ -1,6 +1,6 @@
 """Every module of cnncourse that the lessons import says so in its docstring (format: docs/authoring.md).
 
-cnncourse/syllabus.py lists, per lesson, the modules the lesson imports (``analysis.costs``, ``data``, ...).
+cnncourse/course/syllabus.py lists, per lesson, the modules the lesson imports (``analysis.costs``, ``data``, ...).
 - A module listed there has exactly one line ``Used in lesson 04.`` / ``Used in lessons 01, 03.`` naming
   exactly the lessons that list it.
 - A top-level package (``ops``, ``vision``, ...) names every lesson that lists it or any module inside it;
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import cnncourse
-from cnncourse import syllabus
+from cnncourse.course import syllabus
 
 PACKAGE = Path(cnncourse.__file__).parent
 USED_IN = re.compile(r"^Used in lessons? (\d\d(?:, \d\d)*)\.$")
@@ -66,11 +66,11 @@ def test_module_docstring_names_its_lessons_or_says_it_is_tooling(name):
     tooling = [line for line in lines if line.startswith("Course tooling")]
     if lessons_using(name):
         assert used_in == [expected_line(name)] and not tooling, (
-            f"{path}: its docstring needs the one line {expected_line(name)!r} (from cnncourse/syllabus.py), "
+            f"{path}: its docstring needs the one line {expected_line(name)!r} (from cnncourse/course/syllabus.py), "
             f"found {used_in + tooling}")
     else:
         assert tooling and not used_in, (
-            f"{path}: no lesson imports it (cnncourse/syllabus.py), so its docstring needs a line starting "
+            f"{path}: no lesson imports it (cnncourse/course/syllabus.py), so its docstring needs a line starting "
             f"'Course tooling' (e.g. 'Course tooling: not imported by the lessons.'), found {used_in}")
 
 
@@ -78,7 +78,7 @@ def test_module_docstring_names_its_lessons_or_says_it_is_tooling(name):
 def test_a_used_in_line_of_an_inner_module_is_true(name):
     used_in = [line for line in docstring_lines(MODULES[name]) if USED_IN.match(line)]
     assert not used_in or (lessons_using(name) and used_in == [expected_line(name)]), (
-        f"{MODULES[name].relative_to(PACKAGE.parent)}: says {used_in}, but cnncourse/syllabus.py lists it for "
+        f"{MODULES[name].relative_to(PACKAGE.parent)}: says {used_in}, but cnncourse/course/syllabus.py lists it for "
         f"{lessons_using(name) or 'no lesson'}")
 
 

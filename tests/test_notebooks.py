@@ -2,7 +2,7 @@
 import nbformat
 import pytest
 
-from cnncourse import notebooks as nbs
+from cnncourse.course import notebooks as nbs
 
 
 def solution_notebook(extra_cells=()):

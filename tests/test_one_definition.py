@@ -16,7 +16,7 @@ PACKAGE = Path(cnncourse.__file__).parent
 
 
 def definitions(pattern: str) -> list[str]:
-    """``["costs.py:148", ...]``: the lines of cnncourse/**/*.py matching ``pattern``."""
+    """``["analysis/costs.py:148", ...]``: the lines of cnncourse/**/*.py matching ``pattern``."""
     regex = re.compile(pattern)
     return [f"{path.relative_to(PACKAGE).as_posix()}:{number}"
             for path in sorted(PACKAGE.rglob("*.py"))
@@ -71,8 +71,8 @@ def test_concept_not_yet_unified_is_defined_once(concept):
 def test_each_cost_function_is_defined_once_in_costs(name):
     found = [where for where in definitions(rf"def {name}\(")
              if not where.startswith("checks/")                       # checkers are named after their exercise
-             and not (name == "dense_params" and where.startswith("compression.py:"))]  # low-rank, uses costs'
-    assert len(found) == 1 and found[0].startswith("costs.py:"), found
+             and not (name == "dense_params" and where.startswith("deploy/compression.py:"))]  # low-rank, uses costs'
+    assert len(found) == 1 and found[0].startswith("analysis/costs.py:"), found
 
 
 def test_the_grep_finds_what_it_should(tmp_path, monkeypatch):

@@ -5,7 +5,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from cnncourse import plots  # noqa: E402
+from cnncourse.analysis import plots  # noqa: E402
 
 
 def test_show_images_grid_and_titles():

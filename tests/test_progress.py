@@ -3,7 +3,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnncourse import progress
+from cnncourse.course import progress
 
 
 @pytest.mark.parametrize("env, expected", [

@@ -2,7 +2,7 @@
 import keras
 import numpy as np
 
-from cnncourse import receptive_field as rf
+from cnncourse.analysis import receptive_field as rf
 
 
 def test_formula_known_values():

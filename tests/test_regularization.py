@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnncourse.regularization import (accuracy_gap, compile_classifier, dropout_forward, early_stopping_epoch,
+from cnncourse.training.regularization import (accuracy_gap, compile_classifier, dropout_forward, early_stopping_epoch,
                                       l2_penalty, small_cnn)
 
 
@@ -86,7 +86,7 @@ def test_compile_classifier_steps_per_execution_same_training():
 def test_deep_plain_cnn_depth_and_batchnorm():
     import keras
 
-    from cnncourse.regularization import deep_plain_cnn
+    from cnncourse.training.regularization import deep_plain_cnn
 
     plain, bn = deep_plain_cnn(depth=4), deep_plain_cnn(depth=4, batchnorm=True)
     convs = [layer for layer in plain.layers if isinstance(layer, keras.layers.Conv2D)]

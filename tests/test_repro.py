@@ -4,7 +4,7 @@ import sys
 SCRIPT = """
 import sys
 sys.ps1 = ">>> "   # what Jupyter and the REPL define: TensorFlow then logs INFO to stdout
-from cnncourse.repro import start_lesson
+from cnncourse.course.repro import start_lesson
 start_lesson()
 from tensorflow.python.platform import tf_logging
 tf_logging.warning("retracing-warning-leak")

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnncourse.schedules import OneCycle, cosine_lr, schedule_values
+from cnncourse.training.schedules import OneCycle, cosine_lr, schedule_values
 
 
 @pytest.mark.parametrize("alpha", [0.0, 0.2])

@@ -1,6 +1,6 @@
 import numpy as np
 
-from cnncourse.semi_supervised import balanced_labelled_subset, select_pseudo_labels
+from cnncourse.training.semi_supervised import balanced_labelled_subset, select_pseudo_labels
 
 
 def test_select_pseudo_labels_threshold_and_cap():

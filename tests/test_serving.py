@@ -3,7 +3,7 @@ import urllib.error
 import numpy as np
 import pytest
 
-from cnncourse import serving
+from cnncourse.deploy import serving
 
 
 def predict(x):  # a fake "model": class probabilities from mean brightness, for 3 classes

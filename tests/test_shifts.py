@@ -1,7 +1,7 @@
 """Image shifts with zero fill, and the similarity measures used for equivariance/invariance."""
 import numpy as np
 
-from cnncourse import shifts
+from cnncourse.analysis import shifts
 
 
 def test_shift_moves_content_and_fills_zeros():

@@ -1,4 +1,4 @@
-"""The syllabus table (cnncourse/syllabus.py) agrees with the notebooks it describes."""
+"""The syllabus table (cnncourse/course/syllabus.py) agrees with the notebooks it describes."""
 import ast
 import re
 from pathlib import Path
@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 import cnncourse
-from cnncourse import notebooks as nbs
-from cnncourse import syllabus
+from cnncourse.course import notebooks as nbs
+from cnncourse.course import syllabus
 from cnncourse.checks import REGISTRY
 
 PACKAGE = Path(cnncourse.__file__).parent

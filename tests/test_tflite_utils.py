@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnncourse import tflite_utils
+from cnncourse.deploy import tflite_utils
 from cnncourse.models.edge_cnn import edge_cnn, with_softmax
 
 

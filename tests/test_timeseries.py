@@ -3,7 +3,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from cnncourse import timeseries as ts
+from cnncourse.data import timeseries as ts
 from cnncourse.models.sequence import build_conv1d_classifier, build_dense_classifier, build_spectrogram_cnn
 
 

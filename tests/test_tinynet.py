@@ -1,7 +1,8 @@
 import numpy as np
 import tensorflow as tf
 
-from cnncourse import ops, tinynet
+from cnncourse import ops
+from cnncourse.ops import tinynet
 
 
 def _batch(n=6, seed=0):

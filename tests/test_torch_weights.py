@@ -9,7 +9,7 @@ import types
 import numpy as np
 import pytest
 
-from cnncourse.torch_weights import (MAGIC_NUMBER, PROTOCOL_VERSION, RestrictedUnpickler, load_legacy_state_dict,
+from cnncourse.vision.torch_weights import (MAGIC_NUMBER, PROTOCOL_VERSION, RestrictedUnpickler, load_legacy_state_dict,
                                      restricted_loads)
 
 

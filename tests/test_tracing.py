@@ -2,9 +2,9 @@ import keras
 import numpy as np
 import pytest
 
-from cnncourse import compression
+from cnncourse.deploy import compression
 from cnncourse.models.edge_cnn import edge_cnn
-from cnncourse.tracing import build_training_state
+from cnncourse.course.tracing import build_training_state
 
 X = np.random.default_rng(0).random((64, 28, 28, 1)).astype("float32")
 Y = np.arange(64) % 10

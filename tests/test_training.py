@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from cnncourse import training
+from cnncourse.training import loop as training
 from cnncourse.models.fashion import fast_cnn, small_cnn
 
 

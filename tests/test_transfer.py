@@ -2,7 +2,7 @@
 import numpy as np
 
 from cnncourse.models.efficientnet_lite import build_efficientnet_lite0
-from cnncourse.transfer import TEXTURES, classifier_on, count_params, freeze_all_but_top, small_cnn, texture_crops
+from cnncourse.vision.transfer import TEXTURES, classifier_on, count_params, freeze_all_but_top, small_cnn, texture_crops
 
 
 def test_texture_crops_shapes_labels_and_determinism():

@@ -15,7 +15,7 @@ def _hidden_images():
 
 
 def _matching_shift(img, out, max_shift):
-    from cnncourse.augmentation import shift_image
+    from cnncourse.training.augmentation import shift_image
 
     for dy in range(-max_shift, max_shift + 1):
         for dx in range(-max_shift, max_shift + 1):

@@ -55,7 +55,7 @@ def low_rank_dense(student_fn):
 @exercise("17.distillation_loss", points=2)
 def distillation_loss(student_fn):
     """Hinton's distillation loss: hard cross-entropy + T^2-scaled KL on softened probabilities."""
-    from cnncourse.compression import distillation_loss_np  # imports keras: only when this check runs
+    from cnncourse.deploy.compression import distillation_loss_np  # imports keras: only when this check runs
 
     rng = np.random.default_rng(1719)
     for n, t, alpha in [(8, 4.0, 0.1), (5, 1.0, 0.5), (16, 8.0, 0.0), (3, 2.0, 1.0), (10, 3.0, 0.3)]:

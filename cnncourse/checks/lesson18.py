@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.attention import scaled_dot_product_attention as reference_attention
+from cnncourse.ops.attention import scaled_dot_product_attention as reference_attention
 from cnncourse.checks.expect import expect_close, expect_true
 from cnncourse.checks.registry import exercise
-from cnncourse.semi_supervised import select_pseudo_labels as reference_select
+from cnncourse.training.semi_supervised import select_pseudo_labels as reference_select
 
 
 def _random_probs(rng, n, k, sharpness):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import typer
 
-from cnncourse import paths
+from cnncourse.course import paths
 
 SUBMISSION_ENV, RESULTS_ENV = "CNNCOURSE_AUTOGRADER_SUBMISSION", "CNNCOURSE_AUTOGRADER_RESULTS"
 DEFAULT_SUBMISSION, DEFAULT_RESULTS = "/autograder/submission", "/autograder/results/results.json"
@@ -164,7 +164,7 @@ def pick_submission(folder: Path, lesson: str) -> tuple[Path | None, str | None]
 def results_json(row: dict | None, lesson: str, seconds: float, visibility: str = "visible",
                  problem: str | None = None, solutions_dir: Path | None = None) -> dict:
     """Gradescope's results.json for one graded row (``to_json()`` shape, optional ``flags``)."""
-    from cnncourse import notebooks as nbs
+    from cnncourse.course import notebooks as nbs
     from cnncourse.checks import REGISTRY
     from cnncourse.grading.gradebook import flag_text
 

@@ -2,7 +2,7 @@
 
 * :func:`small_cnn` -- a plain conv/pool/dense net, the one lesson 06 trains by hand.
 * :func:`fast_cnn` -- the course's fast recipe network: compact, batch-normalised,
-  global-average-pooled; trained by :func:`cnncourse.training.train_fast_recipe`.
+  global-average-pooled; trained by :func:`cnncourse.training.loop.train_fast_recipe`.
 
 Used in lessons 06, 16.
 """

@@ -5,7 +5,7 @@ import os
 import statistics
 import time
 
-from cnncourse.repro import set_tf_threads  # noqa: F401 - the course's one thread setup, used by bench.cli
+from cnncourse.course.repro import set_tf_threads  # noqa: F401 - the course's one thread setup, used by bench.cli
 
 
 def median_seconds(fn, repeats: int = 5, min_repeat_time: float = 0.05) -> float:

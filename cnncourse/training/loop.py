@@ -5,7 +5,7 @@ Used in lesson 06.
 The course's **fast recipe** (:func:`train_fast_recipe`) trains :func:`cnncourse.models.fashion.fast_cnn`
 on the full Fashion-MNIST training set and reports test accuracy on the 10k test images::
 
-    from cnncourse.training import train_fast_recipe
+    from cnncourse.training.loop import train_fast_recipe
     result = train_fast_recipe(epochs=6, threads=2, seed=0)
     model, history, test_acc, seconds = result          # a NamedTuple; also result.cpu_seconds
 
@@ -197,7 +197,7 @@ def train_fast_recipe(epochs: int = 6, threads: int | None = 2, seed: int = 0, b
         ``history.history`` dict (loss, accuracy, lr per epoch), test accuracy in [0, 1],
         wall-clock seconds of ``fit`` alone, and the process CPU seconds (all threads) of ``fit``.
     """
-    from cnncourse.repro import set_tf_threads
+    from cnncourse.course.repro import set_tf_threads
 
     set_tf_threads(threads)   # None leaves TF's threads alone
     import keras

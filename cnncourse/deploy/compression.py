@@ -98,7 +98,7 @@ def low_rank_factors(w, rank: int):
 
 def dense_params(n_in: int, n_out: int, rank: int | None = None) -> int:
     """Parameters of Dense(n_in -> n_out) with bias, or of its rank-r factorization (A has no bias)."""
-    from cnncourse import costs
+    from cnncourse.analysis import costs
 
     if rank is None:
         return costs.dense_params(n_in, n_out)

@@ -11,7 +11,7 @@ class BenchConfig:
     Attributes:
         name: "full" or "quick" (shown in the table and the JSON).
         threads: TensorFlow intra/inter-op threads and NumPy BLAS threads for figures 1-2.
-        recipe: keyword arguments for :func:`cnncourse.training.train_fast_recipe`
+        recipe: keyword arguments for :func:`cnncourse.training.loop.train_fast_recipe`
             (``epochs``, ``train_size``, ...); empty = the recipe's own defaults.
         test_size: evaluate on only the first ``test_size`` test images (None = all 10,000).
         recipe_reduced: True when ``recipe``/``test_size`` differ from the course's recipe.

@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 
-from cnncourse.costs import count_params  # noqa: F401 - lesson 12 and its checker import it from here
+from cnncourse.analysis.costs import count_params  # noqa: F401 - lesson 12 and its checker import it from here
 
 #: grayscale 512x512 texture photos bundled with scikit-image (no download)
 TEXTURES = ("brick", "grass", "gravel", "moon")

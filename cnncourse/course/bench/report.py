@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cnncourse.bench.figure import ERROR, NOT_AVAILABLE, Figure
+from cnncourse.course.bench.figure import ERROR, NOT_AVAILABLE, Figure
 
 SCHEMA = 1
 

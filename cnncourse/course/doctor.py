@@ -21,7 +21,7 @@ PACKAGES = [
 FIX_PIP = "run the setup command from README.md (it runs: pip install -r requirements.txt)"
 # Distributions that provide a package: the course pins the CPU build; the GPU build works too.
 PROVIDERS = {"tensorflow": ("tensorflow-cpu", "tensorflow")}
-FIX_JUPYTER = "run: bash scripts/setup.sh (or: python -m cnncourse.jupyter_env)"
+FIX_JUPYTER = "run: bash scripts/setup.sh (or: python -m cnncourse.course.jupyter_env)"
 
 
 def check_packages() -> list[tuple[str, str, str | None]]:
@@ -42,7 +42,7 @@ def check_packages() -> list[tuple[str, str, str | None]]:
 
 def check_jupyter() -> list[tuple[str, str, str | None]]:
     """(what, where, fix or None) for the course's quiet kernel and JupyterLab settings."""
-    from cnncourse import jupyter_env
+    from cnncourse.course import jupyter_env
 
     problems = jupyter_env.check()
     where = str(jupyter_env.kernel_json_path().parents[2])

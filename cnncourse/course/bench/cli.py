@@ -10,10 +10,10 @@ from typing import Optional
 
 import typer
 
-from cnncourse.bench import config as presets
-from cnncourse.bench.config import BenchConfig
-from cnncourse.bench.figure import ERROR, Figure
-from cnncourse.bench.timing import cpu_cores, load_average, set_tf_threads
+from cnncourse.course.bench import config as presets
+from cnncourse.course.bench.config import BenchConfig
+from cnncourse.course.bench.figure import ERROR, Figure
+from cnncourse.course.bench.timing import cpu_cores, load_average, set_tf_threads
 
 GROUPS = ("fashion", "conv", "notebooks", "grading")
 
@@ -25,7 +25,7 @@ def _crashed(key: str, name: str, exc: BaseException) -> Figure:
 
 def _pick_lesson(paths: list[Path], which: str) -> Path:
     if which == "smallest":
-        from cnncourse.bench.notebooks import smallest
+        from cnncourse.course.bench.notebooks import smallest
         return smallest(paths)
     for p in paths:
         if p.stem == which or p.stem.startswith(which + "_"):
@@ -36,8 +36,8 @@ def _pick_lesson(paths: list[Path], which: str) -> Path:
 def run(cfg: BenchConfig, only=GROUPS, solutions_dir: Path | None = None, say=print) -> tuple[list[Figure], dict]:
     """Measure the selected figure groups with ``cfg``; returns ``(figures, meta)``. Never raises for
     a crashing benchmark: its rows carry status "error" instead."""
-    from cnncourse import paths as course_paths
-    from cnncourse.notebooks import solution_paths
+    from cnncourse.course import paths as course_paths
+    from cnncourse.course.notebooks import solution_paths
 
     solutions_dir = Path(solutions_dir or course_paths.SOLUTIONS_DIR)
     meta = {"mode": cfg.name, "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -58,7 +58,7 @@ def run(cfg: BenchConfig, only=GROUPS, solutions_dir: Path | None = None, say=pr
 
     if "fashion" in only:
         say("figure 1: training the fast recipe on Fashion-MNIST ...")
-        from cnncourse.bench import fashion
+        from cnncourse.course.bench import fashion
         try:
             figures += fashion.measure(cfg.recipe, cfg.threads, cfg.test_size, cfg.recipe_reduced)
         except Exception as exc:
@@ -67,7 +67,7 @@ def run(cfg: BenchConfig, only=GROUPS, solutions_dir: Path | None = None, say=pr
 
     if "conv" in only:
         say("figure 2: NumPy conv2d vs TensorFlow ...")
-        from cnncourse.bench import conv
+        from cnncourse.course.bench import conv
         try:
             figures += conv.measure(cfg.conv_shape, cfg.naive_shape, cfg.conv_repeats, cfg.threads)
         except Exception as exc:
@@ -76,7 +76,7 @@ def run(cfg: BenchConfig, only=GROUPS, solutions_dir: Path | None = None, say=pr
     executed: dict[str, float] = {}
     if "notebooks" in only:
         say("figure 3: executing solution notebooks ...")
-        from cnncourse.bench import notebooks
+        from cnncourse.course.bench import notebooks
         try:
             which = cfg.notebooks
             if which == "smallest" and len(lessons) > 1 and grade_path is not None:
@@ -88,7 +88,7 @@ def run(cfg: BenchConfig, only=GROUPS, solutions_dir: Path | None = None, say=pr
 
     if "grading" in only:
         say("figure 4: grading one solution notebook ...")
-        from cnncourse.bench import grading
+        from cnncourse.course.bench import grading
         try:
             if grade_path is None:
                 raise ValueError(grade_problem)
@@ -100,7 +100,7 @@ def run(cfg: BenchConfig, only=GROUPS, solutions_dir: Path | None = None, say=pr
     meta["wall_seconds"] = round(time.perf_counter() - start, 1)
     meta["load_average_end"] = load_average()
     if "tensorflow" in sys.modules:
-        from cnncourse.bench.timing import tf_threads
+        from cnncourse.course.bench.timing import tf_threads
         meta["tf_threads"] = tf_threads()
     return figures, meta
 
@@ -137,7 +137,7 @@ def bench_command(
     err = Console(stderr=True)
     figures, meta = run(cfg, tuple(only), say=lambda text: err.print(f"[dim]{text}[/]"))
 
-    from cnncourse.bench import report
+    from cnncourse.course.bench import report
     report.render(figures, meta, Console())
     if json_out:
         report.write_json(json_out, figures, meta)

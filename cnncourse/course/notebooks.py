@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from cnncourse.paths import LESSONS_DIR, REPO_DIR, SOLUTIONS_DIR
+from cnncourse.course.paths import LESSONS_DIR, REPO_DIR, SOLUTIONS_DIR
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 MD_BEGIN, MD_END = "<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->"
@@ -171,9 +171,9 @@ def build(check: bool = False, solutions_dir: Path = SOLUTIONS_DIR, lessons_dir:
 
 
 def build_readme_table(readme: Path, check: bool = False) -> list[str]:
-    """Regenerate the lesson table of ``readme`` from ``cnncourse/syllabus.py`` (only the block between
+    """Regenerate the lesson table of ``readme`` from ``cnncourse/course/syllabus.py`` (only the block between
     its ``syllabus:begin``/``syllabus:end`` markers); with ``check``, write nothing and say if it is stale."""
-    from cnncourse import syllabus
+    from cnncourse.course import syllabus
 
     current = readme.read_text(encoding="utf-8")
     try:
@@ -183,7 +183,7 @@ def build_readme_table(readme: Path, check: bool = False) -> list[str]:
     if wanted == current:
         return []
     if check:
-        return [f"{readme}: the lesson table is stale (it is generated from cnncourse/syllabus.py); run `cnncourse build`"]
+        return [f"{readme}: the lesson table is stale (it is generated from cnncourse/course/syllabus.py); run `cnncourse build`"]
     readme.write_text(wanted, encoding="utf-8")
     return []
 

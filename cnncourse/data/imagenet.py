@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from cnncourse.paths import DATA_DIR
+from cnncourse.course.paths import DATA_DIR
 
 CAT_CLASSES = ("tabby, tabby cat", "tiger cat", "Persian cat", "Siamese cat, Siamese", "Egyptian cat")
 

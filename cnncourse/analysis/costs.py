@@ -2,7 +2,7 @@
 
 Used in lessons 01, 03.
 
-The course's one cost module (``cnncourse.flops`` re-exports lesson 10/11's names of these functions).
+The course's one cost module (``cnncourse.analysis.flops`` re-exports lesson 10/11's names of these functions).
 Counts follow Keras: a Dense layer holds ``n_in * n_out`` weights plus ``n_out`` biases;
 a Conv2D layer holds ``kh * kw * c_in * c_out`` weights plus ``c_out`` biases, however
 large the image is (the same filters slide everywhere: weight sharing). Compute, on the
@@ -136,7 +136,7 @@ def model_macs(model) -> int:
 
 def nested_layer_table(model):
     """Like :func:`layer_table` with the layers of nested models expanded (input layers kept) and the
-    output shape as text in an ``output`` column: lesson 10's table, ``cnncourse.flops.layer_table``."""
+    output shape as text in an ``output`` column: lesson 10's table, ``cnncourse.analysis.flops.layer_table``."""
     import pandas as pd
 
     rows = [{"layer": layer.name, "type": type(layer).__name__,

@@ -1,6 +1,6 @@
 """The course's JupyterLab: a quiet Python kernel and preset settings, installed into this environment.
 
-``python -m cnncourse.jupyter_env`` (run by scripts/setup.sh and by postBuild on a JupyterHub/Binder)
+``python -m cnncourse.course.jupyter_env`` (run by scripts/setup.sh and by postBuild on a JupyterHub/Binder)
 writes two files under ``sys.prefix/share/jupyter``:
 
 - ``kernels/python3/kernel.json``: the standard "Python 3 (ipykernel)" kernel with

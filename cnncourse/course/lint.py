@@ -39,8 +39,8 @@ from typing import Optional
 import nbformat
 import typer
 
-from cnncourse import syllabus
-from cnncourse.paths import REPO_DIR
+from cnncourse.course import syllabus
+from cnncourse.course.paths import REPO_DIR
 
 # ---------------------------------------------------------------- findings
 
@@ -511,7 +511,7 @@ def _titles(numbers: list[int]) -> str:
 
 
 def _default_solutions_dir(path: Path) -> Path:
-    from cnncourse.paths import SOLUTIONS_DIR
+    from cnncourse.course.paths import SOLUTIONS_DIR
 
     return path.parent if path.parent.name in ("solutions", "lessons") else SOLUTIONS_DIR
 
@@ -580,7 +580,7 @@ def lint_command(
     Reports ``file:cell N: <what>`` and the sentence; exits 1 on any finding not in ``--baseline``
     or on a baseline line that no longer occurs. Rules: docs/authoring.md.
     """
-    from cnncourse.notebooks import solution_paths
+    from cnncourse.course.notebooks import solution_paths
 
     paths = [Path(p) for p in notebooks] if notebooks else solution_paths()
     for path in paths:
@@ -605,7 +605,7 @@ def lint_command(
 def check_lessons_command() -> None:
     """CI's lesson check: lessons/ is built from solutions/ (`build --check`) and the prose passes `lint`
     (with tests/lint_baseline.txt). Says which command fixes which failure."""
-    from cnncourse.notebooks import build, solution_paths
+    from cnncourse.course.notebooks import build, solution_paths
 
     failed = False
     problems = build(check=True)

@@ -96,7 +96,7 @@ def train_small_data(x, y, augmenter=None, epochs: int = 40, seed: int = 0, eval
     """
     import keras
 
-    from cnncourse.regularization import compile_classifier, small_cnn
+    from cnncourse.training.regularization import compile_classifier, small_cnn
 
     if epochs % eval_every:
         raise ValueError(f"epochs ({epochs}) must be a multiple of eval_every ({eval_every})")

@@ -11,8 +11,8 @@ import contextlib
 
 import numpy as np
 
-from cnncourse.bench.figure import Figure
-from cnncourse.bench.timing import blas_threads, median_seconds, tf_threads
+from cnncourse.course.bench.figure import Figure
+from cnncourse.course.bench.timing import blas_threads, median_seconds, tf_threads
 
 IM2COL_TARGET = 3.0
 IM2COL_KEY, NAIVE_KEY = "conv_im2col_ratio", "conv_naive_ratio"

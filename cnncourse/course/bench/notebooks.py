@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from cnncourse.bench.figure import ERROR, Figure
+from cnncourse.course.bench.figure import ERROR, Figure
 
 PER_NOTEBOOK_TARGET = 90.0   # seconds, every notebook
 TOTAL_TARGET = 15 * 60.0     # seconds, all notebooks
@@ -47,7 +47,7 @@ def select(paths: list[Path], which) -> tuple[list[Path], str]:
 
 def time_execution(path: Path, timeout: int = 600) -> float:
     """Seconds to execute ``path`` top to bottom with nbclient (kernel start included); result discarded."""
-    from cnncourse.notebooks import execute
+    from cnncourse.course.notebooks import execute
 
     start = time.perf_counter()
     execute(path, timeout=timeout)

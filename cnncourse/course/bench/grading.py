@@ -10,8 +10,8 @@ import inspect
 import time
 from pathlib import Path
 
-from cnncourse.bench.figure import NOT_AVAILABLE, Figure
-from cnncourse.bench.notebooks import time_execution
+from cnncourse.course.bench.figure import NOT_AVAILABLE, Figure
+from cnncourse.course.bench.notebooks import time_execution
 
 TARGET = 1.2
 KEY, NAME = "grading_overhead_ratio", "grading time / execution time"

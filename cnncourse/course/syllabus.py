@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cnncourse.paths import DATA_DIR, LESSONS_DIR, SOLUTIONS_DIR
+from cnncourse.course.paths import DATA_DIR, LESSONS_DIR, SOLUTIONS_DIR
 
 
 @dataclass(frozen=True)
@@ -58,56 +58,56 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("01_cnn_vs_dense", "What is a CNN? Convolutional vs fully connected networks",
            "Locality, weight sharing and translation equivariance; parameter counts; the components of a CNN; "
            "a dense net vs a CNN on Fashion-MNIST.",
-           ("costs", "data", "models.baselines", "plots", "shifts"),
+           ("analysis.costs", "analysis.plots", "analysis.shifts", "data", "models.baselines"),
            ("01.layer_param_counts", "01.build_small_cnn"),
            short='CNNs vs fully connected networks',
            shows='locality, weight sharing and translation equivariance, measured; a dense net vs a CNN on Fashion-MNIST'),
     Lesson("02_convolution", "How a convolutional layer works",
            "Convolution by hand, feature maps, cross-correlation vs convolution, padding, stride and output "
            "shapes, receptive field; conv2d forward pass in NumPy.",
-           ("data", "ops", "plots", "receptive_field"),
+           ("analysis.plots", "analysis.receptive_field", "data", "ops"),
            ("02.conv2d_forward", "02.receptive_field_sizes"),
            short='Convolution',
            shows='sliding dot products and feature maps on real photos; cross-correlation vs convolution; padding, stride, output size; receptive field by formula and by gradients'),
     Lesson("03_pooling", "Pooling: downsampling that keeps what matters",
            "Max and average pooling, tolerance to small shifts, compute and memory saved, global average "
            "pooling; max-pool forward and backward in NumPy.",
-           ("costs", "data", "models.baselines", "ops", "plots", "shifts"),
+           ("analysis.costs", "analysis.plots", "analysis.shifts", "data", "models.baselines", "ops"),
            ("03.max_pool_forward", "03.max_pool_backward"),
            short='Pooling',
            shows='max vs average pooling; shift tolerance measured; compute saved; global average pooling'),
     Lesson("04_activations_dense_loss", "Activations, the dense head and the loss",
            "Why non-linear activations (ReLU, sigmoid, tanh, GELU), the fully connected head, softmax and "
            "cross-entropy loss in log-sum-exp form.",
-           ("activations", "data", "ops"),
+           ("data", "ops", "ops.activations"),
            ("04.activation_grads", "04.stable_softmax_cross_entropy"),
            short='Activations, dense head and loss',
            shows='a linear stack collapses to one matrix; ReLU, leaky ReLU, sigmoid, tanh, GELU; stable softmax cross-entropy'),
     Lesson("05_backpropagation", "Backpropagation",
            "Forward pass, loss, backward pass (chain rule) and update by hand on a tiny conv net; the "
            "backward pass of a convolution; gradient checks.",
-           ("data", "ops", "tinynet"),
+           ("data", "ops", "ops.tinynet"),
            ("05.conv2d_backward", "05.avg_pool_backward"),
            short='Backpropagation',
            shows='the four training steps by hand on a NumPy conv net learning real digits; the conv backward pass as correlation and full convolution'),
     Lesson("06_training_loop", "The training loop",
            "Training a CNN with a GradientTape loop and with model.fit; optimizers SGD, momentum and Adam; "
            "honest test accuracy; the fast recipe.",
-           ("data", "models.fashion", "training"),
+           ("data", "models.fashion", "training.loop"),
            ("06.clipped_train_step", "06.momentum_update"),
            short='The training loop',
            shows="a `GradientTape` loop vs `model.fit`; SGD vs momentum vs Adam; the course's fast recipe"),
     Lesson("07_initialization_and_hyperparameters", "Initialization and hyper-parameters",
            "Weight initialization (Glorot, He), learning rate and the range test, batch size, learning-rate "
            "schedules.",
-           ("batch_size", "data", "initialization", "lr_finder", "regularization", "schedules"),
+           ("data", "training.batch_size", "training.initialization", "training.lr_finder", "training.regularization", "training.schedules"),
            ("07.he_init", "07.cosine_schedule"),
            short='Initialization and hyperparameters',
            shows='activation/gradient statistics through depth; learning rate too high/low; LR range test; batch size vs gradient noise and training; schedules'),
     Lesson("08_regularization_and_overfitting", "Regularization and overfitting",
            "Overfitting on 1,000 images; dropout, L1/L2 weight penalties, batch normalization, early stopping "
            "and smaller models.",
-           ("data", "ops", "regularization"),
+           ("data", "ops", "training.regularization"),
            ("08.batchnorm_forward", "08.batchnorm_backward", "08.l2_penalty", "08.dropout_forward",
             "08.early_stopping_epoch"),
            short='Regularization and overfitting',
@@ -116,70 +116,70 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("09_data_augmentation", "Data augmentation",
            "Random flips, translations, rotations, zoom, contrast and noise; label-preserving augmentation; "
            "its effect on a small-data run.",
-           ("augmentation", "data", "regularization"),
+           ("data", "training.augmentation", "training.regularization"),
            ("09.random_translate", "09.build_augmenter"),
            short='Data augmentation',
            shows='which transforms preserve labels, chosen on validation; augmentation measured on 500 digits (test gain over the noise, more epochs needed); Keras random layers'),
     Lesson("10_classic_architectures", "Classic CNN architectures: LeNet-5, AlexNet, VGG",
            "LeNet-5, AlexNet and VGG; stacks of small 3x3 filters; networks as repeated blocks; parameters and "
            "FLOPs of a network.",
-           ("data", "flops", "models.classic"),
+           ("analysis.flops", "data", "models.classic"),
            ("10.lenet5", "10.conv_flops"),
            short='Classic architectures',
            shows='LeNet-5 on real digits; AlexNet and VGG with their published parameter counts; why 3x3 stacks win'),
     Lesson("11_modern_architectures", "Modern CNN architectures: ResNet, Inception, Xception/MobileNet, DenseNet",
            "Skip connections and residual blocks (ResNet), Inception modules and 1x1 bottlenecks, "
            "depthwise-separable convolutions (Xception, MobileNet), dense blocks (DenseNet).",
-           ("data", "flops", "gradflow", "models.modern"),
+           ("analysis.flops", "analysis.gradflow", "data", "models.modern"),
            ("11.residual_block", "11.separable_params"),
            short='Modern architectures',
            shows='gradient flow in a 32-layer plain net vs a ResNet, measured; Inception; depthwise-separable convs; DenseNet'),
     Lesson("12_transfer_learning", "Transfer learning with a real ImageNet network (offline)",
            "A pre-trained EfficientNet-Lite0 loaded offline; feature extraction vs fine-tuning vs training "
            "from scratch; freezing; where transfer fails.",
-           ("data", "imagenet", "models.efficientnet_lite", "torch_weights", "transfer"),
+           ("data", "data.imagenet", "models.efficientnet_lite", "vision.torch_weights", "vision.transfer"),
            ("12.top_k", "12.freeze_base"),
            short='Transfer learning',
            shows='real ImageNet EfficientNet-Lite0 read offline without torch; frozen base vs fine-tuning vs from scratch; where transfer fails'),
     Lesson("13_interpretability", "Looking inside a CNN: activations, filters, saliency and class activation maps",
            "Interpretability (explainability) of a trained CNN: activation maps, filters, gradient saliency, "
            "CAM, Grad-CAM, Grad-CAM++ and Score-CAM.",
-           ("data", "imagenet", "interpret", "models.efficientnet_lite"),
+           ("data", "data.imagenet", "models.efficientnet_lite", "vision.interpret"),
            ("13.saliency", "13.grad_cam"),
            short='Interpretability',
            shows='activation maps, filters, saliency, CAM, Grad-CAM, Grad-CAM++, Score-CAM (tf-keras-vis) on a course model and EfficientNet'),
     Lesson("14_vision_tasks", "Vision tasks: classification, detection, segmentation",
            "Classification, object detection and segmentation; IoU and non-max suppression; a grid detector "
            "and a U-Net segmenter.",
-           ("boxes", "data", "masks", "models.detection", "models.segmentation", "scenes"),
+           ("data", "data.scenes", "models.detection", "models.segmentation", "vision.boxes", "vision.masks"),
            ("14.iou", "14.nms", "14.per_class_iou"),
            short='Vision tasks',
            shows='classification vs detection vs segmentation on scenes of real digits: a grid detector, NMS, a U-Net, mean IoU'),
     Lesson("15_beyond_images", "Beyond images: 1D CNNs for time series, 2D CNNs for spectrograms",
            "1D CNNs (Conv1D) on a real time series vs a dense network; conv1d in NumPy; spectrograms "
            "classified by a 2D CNN.",
-           ("models.sequence", "timeseries"),
+           ("data.timeseries", "models.sequence"),
            ("15.conv1d_forward", "15.spectrogram"),
            short='Beyond images',
            shows='1D CNNs on the real Trace time series (robust to shifts, unlike a dense net); spectrograms and a 2D CNN'),
     Lesson("16_cnn_vs_classical_ml", "CNNs vs classical machine learning (SVMs, random forests)",
            "SVMs and random forests on raw pixels and HOG features vs a small CNN: accuracy, training and "
            "prediction time, amount of data; when classical models fit.",
-           ("classical", "data", "models.fashion"),
+           ("analysis.classical", "data", "models.fashion"),
            ("16.hog_features", "16.evaluate_classifier"),
            short='CNNs vs classical ML',
            shows='SVM and random forest on pixels and HOG vs a CNN on the same split; accuracy vs training-set size'),
     Lesson("17_deployment", "Deployment: making inference cheap",
            "Model compression for deployment: TensorFlow Lite conversion, int8 quantization, pruning, "
            "distillation, low-rank factorization; serving over HTTP vs on-device inference.",
-           ("compression", "data", "models.edge_cnn", "serving", "tflite_utils"),
+           ("data", "deploy.compression", "deploy.serving", "deploy.tflite_utils", "models.edge_cnn"),
            ("17.magnitude_prune", "17.distillation_loss", "17.low_rank_dense"),
            short='Deployment',
            shows='TFLite and int8, pruning, distillation, low-rank layers, a size/latency/accuracy table, a local prediction server'),
     Lesson("18_limitations_and_trends", "Limitations of CNNs and where the field is going",
            "Data and compute needs, fixed input sizes, local receptive fields vs self-attention and vision "
            "transformers, pseudo-labelling (semi-supervised learning), GANs.",
-           ("attention", "data", "models.edge_cnn", "models.gan", "models.vit", "semi_supervised", "tracing"),
+           ("course.tracing", "data", "models.edge_cnn", "models.gan", "models.vit", "ops.attention", "training.semi_supervised"),
            ("18.self_attention", "18.pseudo_label_select"),
            short='Limitations and trends',
            shows='labels and compute vs accuracy; variable-sized inputs; a tiny ViT vs a CNN; pseudo-labelling; a DCGAN'),
@@ -233,7 +233,7 @@ EXERCISE_SUMMARIES: dict[str, str] = {
     "18.pseudo_label_select": 'pseudo-label selection',
 }
 
-README_BEGIN = "<!-- syllabus:begin (generated from cnncourse/syllabus.py by `cnncourse build`; edit it there) -->"
+README_BEGIN = "<!-- syllabus:begin (generated from cnncourse/course/syllabus.py by `cnncourse build`; edit it there) -->"
 README_END = "<!-- syllabus:end -->"
 
 

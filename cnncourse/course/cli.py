@@ -12,12 +12,12 @@ app = typer.Typer(help="cnncourse: an offline, tested course on convolutional ne
 
 def _register() -> None:
     # Each concern keeps its commands in its own module; this list wires them in.
-    from cnncourse import doctor, notebooks
+    from cnncourse.course import doctor, notebooks
 
     app.command("doctor")(doctor.doctor_command)
     app.command("build")(notebooks.build_command)
     app.command("execute")(notebooks.execute_command)
-    from cnncourse.lint import check_lessons_command, lint_command
+    from cnncourse.course.lint import check_lessons_command, lint_command
     app.command("lint")(lint_command)
     app.command("check-lessons")(check_lessons_command)
     from cnncourse.grading.cli import grade_command
@@ -26,7 +26,7 @@ def _register() -> None:
     app.command("release")(release_command)
     from cnncourse.grading.gradescope import autograder_command  # issue 19
     app.command("autograder")(autograder_command)
-    from cnncourse.bench.cli import bench_command
+    from cnncourse.course.bench.cli import bench_command
     app.command("bench")(bench_command)
     from cnncourse.flashcards import review_cli
     app.add_typer(review_cli.app, name="flashcards")

@@ -65,7 +65,7 @@ def start_lesson(seed: int = SEED, threads: int = THREADS) -> None:
 
     Prints nothing, so that the cell's stored output is empty. In JupyterLab (not under nbval),
     every Keras ``fit`` then shows a progress bar that disappears when training ends (see
-    ``cnncourse.progress``).
+    ``cnncourse.course.progress``).
     """
     quiet_tensorflow()
     import tensorflow as tf
@@ -81,6 +81,6 @@ def start_lesson(seed: int = SEED, threads: int = THREADS) -> None:
     import matplotlib
 
     matplotlib.rcParams.update({"figure.dpi": 80, "savefig.dpi": 80, "figure.figsize": (6, 4)})
-    from cnncourse import progress
+    from cnncourse.course import progress
 
     progress.install()

@@ -1,6 +1,6 @@
 """Figure 1: Fashion-MNIST test accuracy and training wall time of the course's fast recipe.
 
-Both numbers come from one call of :func:`cnncourse.training.train_fast_recipe`: the
+Both numbers come from one call of :func:`cnncourse.training.loop.train_fast_recipe`: the
 accuracy is on the 10,000 test images, the time is that of ``fit`` alone (data loading,
 model building and evaluation are not training).
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 import inspect
 import math
 
-from cnncourse.bench.figure import NOT_AVAILABLE, Figure
-from cnncourse.bench.timing import tf_threads
+from cnncourse.course.bench.figure import NOT_AVAILABLE, Figure
+from cnncourse.course.bench.timing import tf_threads
 
 ACCURACY_TARGET = 92.0   # percent, full run
 TIME_TARGET = 60.0       # seconds of training on 2 cores
@@ -21,7 +21,7 @@ ACC_NAME, TIME_NAME = "Fashion-MNIST test accuracy (fast recipe)", "Fashion-MNIS
 def _recipe():
     """The course's recipe function, or None when it is not there (yet)."""
     try:
-        from cnncourse.training import train_fast_recipe
+        from cnncourse.training.loop import train_fast_recipe
     except ImportError:
         return None
     return train_fast_recipe
@@ -58,7 +58,7 @@ def measure(recipe_kwargs: dict | None = None, threads: int | None = 2, test_siz
     """Train the fast recipe once; return the accuracy and training-time figures."""
     recipe = _recipe()
     if recipe is None:
-        reason = "cnncourse.training.train_fast_recipe is not importable"
+        reason = "cnncourse.training.loop.train_fast_recipe is not importable"
         return [Figure.failed(ACC_KEY, ACC_NAME, NOT_AVAILABLE, reason, "%", ACCURACY_TARGET, ">="),
                 Figure.failed(TIME_KEY, TIME_NAME, NOT_AVAILABLE, reason, "s", TIME_TARGET, "<=")]
     kwargs = {"threads": threads, "seed": seed, "verbose": 0, **(recipe_kwargs or {})}
