@@ -32,12 +32,10 @@ UNIFIED = {
     "MACs of a model (costs.model_macs)": r"def model_macs\(",
     "conv output size, Keras padding (costs.conv_output_size)": r"def conv_output_size\(",
     "FLOPs = 2 MACs (costs.macs_to_flops)": r"2 \* macs\b",
+    "small CNN builder (models.fashion.small_cnn; lessons' presets are partials of it)": r"def small_cnn\(",
 }
 
 NOT_YET = {
-    "small CNN builder": (r"def small_cnn\(", "three builders (models/fashion.py, regularization.py, transfer.py) "
-                          "with different signatures; one builder with options changes the stored outputs of "
-                          "lessons 06-09, 12 and 16 (follow-up of issue 14: re-execute them)"),
     "one-cycle learning-rate schedule": (r"def (make_)?one_cycle|class OneCycle\b",
                                          "training.py (linear warm-up, lesson 06 and the recipe) and schedules.py "
                                          "(cosine warm-up, lesson 07); one schedule changes lesson 06/07 outputs and "
@@ -81,3 +79,12 @@ def test_the_grep_finds_what_it_should(tmp_path, monkeypatch):
     (tmp_path / "sub" / "b.py").write_text("x = 1\ndef small_cnn(x):\n")
     monkeypatch.setattr(__import__(__name__), "PACKAGE", tmp_path)
     assert definitions(r"def small_cnn\(") == ["a.py:1", "sub/b.py:2"]
+
+
+def test_the_small_cnn_presets_are_the_one_builder():
+    from cnncourse.models import fashion
+    from cnncourse.training import regularization
+    from cnncourse.vision import transfer
+
+    for preset in (regularization.small_cnn, transfer.small_cnn):
+        assert preset.func is fashion.small_cnn

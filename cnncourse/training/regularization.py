@@ -1,44 +1,22 @@
-"""Regularisation tools: a configurable small CNN, the L2 penalty Keras adds to the loss,
+"""Regularisation tools: the small CNN preset of lessons 07-09, the L2 penalty Keras adds to the loss,
 inverted dropout in NumPy, when early stopping stops, and the train/validation gap.
 
 Used in lessons 07, 08, 09.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
+from cnncourse.models.fashion import small_cnn as the_small_cnn
 
-def small_cnn(filters=(16, 32), dense: int = 128, dropout: float = 0.0, l2: float = 0.0, l1: float = 0.0,
-              batchnorm: bool = False, input_shape=(28, 28, 1), num_classes: int = 10, name: str = "cnn"):
-    """Conv-pool blocks then one hidden Dense layer and a logits layer (functional model).
 
-    ``dropout`` is applied after the flatten and after the hidden Dense layer; ``l2``/``l1``
-    penalise every conv and dense kernel; ``batchnorm`` inserts BatchNormalization before each
-    ReLU. Narrow ``filters``/``dense`` give a smaller model.
-    """
-    import keras
-    from keras import layers
-
-    reg = keras.regularizers.L1L2(l1=l1, l2=l2) if (l1 or l2) else None
-    inputs = keras.Input(input_shape)
-    h = inputs
-    for f in filters:
-        h = layers.Conv2D(f, 3, use_bias=not batchnorm, kernel_regularizer=reg)(h)
-        if batchnorm:
-            h = layers.BatchNormalization()(h)
-        h = layers.Activation("relu")(h)
-        h = layers.MaxPooling2D()(h)
-    h = layers.Flatten()(h)
-    if dropout:
-        h = layers.Dropout(dropout)(h)
-    h = layers.Dense(dense, use_bias=not batchnorm, kernel_regularizer=reg)(h)
-    if batchnorm:
-        h = layers.BatchNormalization()(h)
-    h = layers.Activation("relu")(h)
-    if dropout:
-        h = layers.Dropout(dropout)(h)
-    outputs = layers.Dense(num_classes, kernel_regularizer=reg)(h)
-    return keras.Model(inputs, outputs, name=name)
+#: Lessons 07-09's small CNN: :func:`cnncourse.models.fashion.small_cnn` with unpadded convolutions, a
+#: 128-unit hidden layer, each ReLU its own layer and Keras' automatic layer names (``small_cnn(dropout=0.5,
+#: l2=1e-3, batchnorm=True)`` and every other option of the one builder work the same).
+small_cnn = partial(the_small_cnn, dense=128, padding="valid", activation_layers=True, layer_names=False,
+                    input_name=None, output_name=None, name="cnn")
 
 
 def deep_plain_cnn(depth: int = 6, width: int = 16, batchnorm: bool = False, input_shape=(28, 28, 1),

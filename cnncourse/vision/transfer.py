@@ -5,10 +5,12 @@ Used in lesson 12.
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import numpy as np
 
 from cnncourse.analysis.costs import count_params  # noqa: F401 - lesson 12 and its checker import it from here
+from cnncourse.models.fashion import small_cnn as the_small_cnn
 
 #: grayscale 512x512 texture photos bundled with scikit-image (no download)
 TEXTURES = ("brick", "grass", "gravel", "moon")
@@ -73,20 +75,11 @@ def classifier_on(base, num_classes: int, dropout: float = 0.2, name: str = "tra
     return keras.Model(inputs, outputs, name=name)
 
 
-def small_cnn(input_shape, num_classes: int, filters=(16, 32, 64), flatten: bool = False, name: str = "scratch_cnn"):
-    """A small from-scratch CNN baseline (rescales 0..255 inputs itself): conv-relu-pool blocks, then
-    global average pooling (default) or, with ``flatten``, a flattened map (keeps where features are)."""
-    import keras
-    from keras import layers
-
-    inputs = keras.Input(input_shape)
-    x = layers.Rescaling(1.0 / 255)(inputs)
-    for i, f in enumerate(filters):
-        x = layers.Conv2D(f, 3, padding="same", activation="relu", name=f"conv{i + 1}")(x)
-        x = layers.MaxPooling2D(name=f"pool{i + 1}")(x)
-    x = layers.Flatten(name="flatten")(x) if flatten else layers.GlobalAveragePooling2D(name="gap")(x)
-    outputs = layers.Dense(num_classes, activation="softmax", name="classifier")(x)
-    return keras.Model(inputs, outputs, name=name)
+#: A small from-scratch baseline: :func:`cnncourse.models.fashion.small_cnn` that rescales 0..255 inputs itself,
+#: has three conv-relu-pool blocks, global average pooling (``head="flatten"`` keeps where features are),
+#: no hidden layer and a softmax ``classifier``; called as ``small_cnn(input_shape, num_classes, ...)``.
+small_cnn = partial(the_small_cnn, filters=(16, 32, 64), dense=None, head="gap", rescale=1.0 / 255, softmax=True,
+                    input_name=None, output_name="classifier", name="scratch_cnn")
 
 
 def train_step_seconds(model, x, y, steps: int = 3) -> float:
