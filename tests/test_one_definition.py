@@ -33,6 +33,7 @@ UNIFIED = {
     "conv output size, Keras padding (costs.conv_output_size)": r"def conv_output_size\(",
     "FLOPs = 2 MACs (costs.macs_to_flops)": r"2 \* macs\b",
     "small CNN builder (models.fashion.small_cnn; lessons' presets are partials of it)": r"def small_cnn\(",
+    "layer cost table (costs.layer_table; flops.layer_table is it with nested=True)": r"def (nested_)?layer_table\(",
 }
 
 NOT_YET = {
@@ -40,9 +41,6 @@ NOT_YET = {
                                          "training.py (linear warm-up, lesson 06 and the recipe) and schedules.py "
                                          "(cosine warm-up, lesson 07); one schedule changes lesson 06/07 outputs and "
                                          "the recipe's measured accuracy (follow-up: re-measure)"),
-    "layer cost table": (r"def (nested_)?layer_table\(",
-                         "costs.layer_table (lessons 01, 03) and costs.nested_layer_table (lesson 10, as "
-                         "flops.layer_table) differ in columns; one table changes those lessons' printed tables"),
     "image shift with zero fill": (r"def (shift|shift_image)\(",
                                    "shifts.shift (lessons 01, 03) and augmentation.shift_image (lesson 09)"),
     "optimizer state built before the first step": (r"optimizer\.build\(model\.trainable_variables\)",

@@ -92,4 +92,5 @@ def test_flops_only_re_exports_the_one_cost_module(name):
     from cnncourse.analysis import costs, flops
 
     assert getattr(flops, name) is getattr(costs, name)
-    assert flops.conv_params is costs.conv2d_params and flops.layer_table is costs.nested_layer_table
+    assert flops.conv_params is costs.conv2d_params
+    assert flops.layer_table.func is costs.layer_table and flops.layer_table.keywords == {"nested": True}

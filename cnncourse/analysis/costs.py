@@ -45,20 +45,6 @@ def macs_to_flops(macs: int) -> int:
     return 2 * macs
 
 
-def layer_table(model):
-    """A pandas DataFrame with one row per layer (input layers left out): name, type, output shape, parameters, MACs.
-
-    MACs are counted by :func:`layer_macs` (convolutions and Dense layers; the others do no
-    multiply-adds worth counting).
-    """
-    import pandas as pd
-
-    rows = [{"layer": layer.name, "type": type(layer).__name__, "output shape": tuple(layer.output.shape[1:]),
-             "params": layer.count_params(), "MACs": layer_macs(layer)}
-            for layer in model.layers if type(layer).__name__ != "InputLayer"]
-    return pd.DataFrame(rows)
-
-
 def conv_output_size(size: int, kernel: int, stride: int = 1, padding: str = "valid") -> int:
     """Spatial output size of a convolution or pooling along one axis (Keras semantics)."""
     if padding == "same":
@@ -134,14 +120,24 @@ def model_macs(model) -> int:
     return sum(layer_macs(layer) for layer in _walk(model))
 
 
-def nested_layer_table(model):
-    """Like :func:`layer_table` with the layers of nested models expanded (input layers kept) and the
-    output shape as text in an ``output`` column: lesson 10's table, ``cnncourse.analysis.flops.layer_table``."""
+def layer_table(model, nested: bool = False):
+    """A pandas DataFrame with one row per layer: name, type, output shape, parameters, MACs (by :func:`layer_macs`:
+    convolutions and Dense layers; the others do no multiply-adds worth counting).
+
+    ``nested=False`` (lessons 01, 03): the model's own layers, input layers left out, the output shape as a tuple
+    in an ``output shape`` column. ``nested=True`` (lesson 10, as ``flops.layer_table``): the layers of nested
+    models expanded, input layers kept, the output shape as text in an ``output`` column.
+    """
     import pandas as pd
 
-    rows = [{"layer": layer.name, "type": type(layer).__name__,
-             "output": str(_shape(layer.output)[1:]), "params": layer.count_params(),
-             "MACs": layer_macs(layer)} for layer in _walk(model)]
+    if nested:
+        rows = [{"layer": layer.name, "type": type(layer).__name__,
+                 "output": str(_shape(layer.output)[1:]), "params": layer.count_params(),
+                 "MACs": layer_macs(layer)} for layer in _walk(model)]
+    else:
+        rows = [{"layer": layer.name, "type": type(layer).__name__, "output shape": tuple(layer.output.shape[1:]),
+                 "params": layer.count_params(), "MACs": layer_macs(layer)}
+                for layer in model.layers if type(layer).__name__ != "InputLayer"]
     return pd.DataFrame(rows)
 
 
