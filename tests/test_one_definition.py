@@ -34,6 +34,8 @@ UNIFIED = {
     "FLOPs = 2 MACs (costs.macs_to_flops)": r"2 \* macs\b",
     "small CNN builder (models.fashion.small_cnn; lessons' presets are partials of it)": r"def small_cnn\(",
     "layer cost table (costs.layer_table; flops.layer_table is it with nested=True)": r"def (nested_)?layer_table\(",
+    "optimizer state built before the first step (tracing.build_optimizer_state)":
+        r"optimizer\.build\(model\.trainable_variables\)",
 }
 
 NOT_YET = {
@@ -43,9 +45,6 @@ NOT_YET = {
                                          "the recipe's measured accuracy (follow-up: re-measure)"),
     "image shift with zero fill": (r"def (shift|shift_image)\(",
                                    "shifts.shift (lessons 01, 03) and augmentation.shift_image (lesson 09)"),
-    "optimizer state built before the first step": (r"optimizer\.build\(model\.trainable_variables\)",
-                                                     "tracing.build_training_state and transfer.train_step_seconds "
-                                                     "(lesson 12's timings)"),
 }
 
 

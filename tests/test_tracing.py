@@ -4,7 +4,7 @@ import pytest
 
 from cnncourse.deploy import compression
 from cnncourse.models.edge_cnn import edge_cnn
-from cnncourse.course.tracing import build_training_state
+from cnncourse.course.tracing import build_optimizer_state, build_training_state
 
 X = np.random.default_rng(0).random((64, 28, 28, 1)).astype("float32")
 Y = np.arange(64) % 10
@@ -55,3 +55,15 @@ def test_custom_compute_loss_model_and_sample_weights():
 def test_needs_a_compiled_model():
     with pytest.raises(ValueError, match="compile"):
         build_training_state(edge_cnn((2, 4), 8), X, Y)
+
+
+def test_optimizer_state_is_built_once_and_only_for_a_compiled_model():
+    model = compiled()
+    assert not model.optimizer.built
+    assert build_optimizer_state(model) is model and model.optimizer.built
+    variables = [v.path for v in model.optimizer.variables]
+    assert len(variables) > 2 * len(model.trainable_variables)   # Adam: two slots per trainable variable
+    build_optimizer_state(model)
+    assert [v.path for v in model.optimizer.variables] == variables   # a second call creates nothing
+    with pytest.raises(ValueError, match="compile the model"):
+        build_optimizer_state(edge_cnn((2, 4), 8))

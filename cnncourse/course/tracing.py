@@ -12,6 +12,19 @@ from one example instead. Training is unchanged: the new variables hold the same
 from __future__ import annotations
 
 
+def build_optimizer_state(model):
+    """Create the optimizer variables of compiled ``model`` now, once (the course's one optimizer pre-build).
+
+    Left to the first training step, they are created inside ``tf.function``, which is then traced twice.
+    Returns ``model``.
+    """
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError("compile the model before building its optimizer state")
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    return model
+
+
 def build_training_state(model, x, y, sample_weight=None):
     """Build ``model``'s optimizer, loss and metric state from the first example of ``(x, y)``.
 
@@ -25,6 +38,6 @@ def build_training_state(model, x, y, sample_weight=None):
     y_pred = model(x1, training=False)
     model.compute_loss(x1, y1, y_pred, w1, training=False)
     model.compute_metrics(x1, y1, y_pred, sample_weight=w1)
-    model.optimizer.build(model.trainable_variables)
+    build_optimizer_state(model)
     model.reset_metrics()
     return model

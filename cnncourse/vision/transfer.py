@@ -10,6 +10,7 @@ from functools import partial
 import numpy as np
 
 from cnncourse.analysis.costs import count_params  # noqa: F401 - lesson 12 and its checker import it from here
+from cnncourse.course.tracing import build_optimizer_state
 from cnncourse.models.fashion import small_cnn as the_small_cnn
 
 #: grayscale 512x512 texture photos bundled with scikit-image (no download)
@@ -85,12 +86,11 @@ small_cnn = partial(the_small_cnn, filters=(16, 32, 64), dense=None, head="gap",
 def train_step_seconds(model, x, y, steps: int = 3) -> float:
     """Median wall time of one ``train_on_batch`` on ``(x, y)`` after a warm-up step (compiled model).
 
-    The optimizer's state is created first (``optimizer.build``), so the warm-up step traces the
+    The optimizer's state is created first (:func:`cnncourse.course.tracing.build_optimizer_state`), so the warm-up step traces the
     training graph once; left to the first step, creating variables inside ``tf.function`` makes
     TensorFlow trace it twice, which for a 300-variable network costs seconds.
     """
-    if model.optimizer is not None and not model.optimizer.built:
-        model.optimizer.build(model.trainable_variables)
+    build_optimizer_state(model)
     model.train_on_batch(x, y)
     times = []
     for _ in range(steps):
