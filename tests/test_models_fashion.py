@@ -1,4 +1,4 @@
-"""cnncourse.models.fashion: the one small CNN builder and its options (fast_cnn: tests/test_training.py)."""
+"""cnncourse.models.fashion: the one small CNN builder and its options (fast_cnn: tests/test_training_loop.py)."""
 import numpy as np
 import pytest
 

@@ -3,7 +3,7 @@ and ``cnncourse lint`` read.
 
 Course tooling: not imported by the lessons.
 
-The table is explicit data; ``tests/test_syllabus.py`` checks it against the notebooks (title = the
+The table is explicit data; ``tests/test_course_syllabus.py`` checks it against the notebooks (title = the
 first heading, exercise ids = those of the check cells, modules = the ``cnncourse`` modules the
 lesson imports besides ``checks`` and ``repro``, deck file exists).
 """
