@@ -86,7 +86,7 @@ def test_write_is_atomic_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch
 
     def broken_replace(src, dst):
         raise OSError("disk full")
-    monkeypatch.setattr("cnncourse.grading.gradebook.os.replace", broken_replace)
+    monkeypatch.setattr("cnncourse.course.files.os.replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         merge_gradebook([result("bob.ipynb")], book)
     assert book.read_bytes() == before
