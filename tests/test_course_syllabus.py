@@ -67,3 +67,17 @@ def test_lookup_by_number_and_slug_and_clear_errors():
         syllabus.by_number(19)
     with pytest.raises(KeyError, match="unknown lesson 'nope'"):
         syllabus.by_slug("nope")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_every_check_cell_calls_the_checker_named_after_its_exercise_id(lesson):
+    """One convention (issue 14): the check cell of exercise ``NN.name`` is the one line ``checks.name(...)``."""
+    nb = nbs.read(lesson.solution_path)
+    for cell in nb.cells:
+        info = nbs.cell_info(cell)
+        if info.get("role") == "check":
+            name = info["exercise"].split(".", 1)[1]
+            assert re.fullmatch(rf"checks\.{name}\([\w, ]*\)", cell.source.strip()), (
+                f"{lesson.notebook}: the check cell of {info['exercise']} is {cell.source.strip()!r}; "
+                f"write `checks.{name}(your_function)`")
+            assert REGISTRY[info["exercise"]].checker.__name__ == name

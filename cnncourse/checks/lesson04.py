@@ -10,7 +10,7 @@ NAMES = ("relu", "leaky_relu", "sigmoid", "tanh", "gelu")
 
 
 @exercise("04.activation_grads", points=2)
-def activation_with_grad(student_fn):
+def activation_grads(student_fn):
     """activation values and derivatives, checked against GradientTape"""
     from cnncourse.ops.activations import tape_value_and_grad
 
