@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from cnncourse.grading.cluster import dask_client, grade_on_cluster
-from cnncourse.paths import LESSONS_DIR, SOLUTIONS_DIR
+from cnncourse.course.paths import LESSONS_DIR, SOLUTIONS_DIR
 
 
 def make_submissions(lesson: str, n: int, folder: Path) -> list[Path]:

@@ -1,6 +1,19 @@
 """cnncourse: helpers for an offline, tested course on convolutional neural networks.
 
-Import submodules explicitly (``from cnncourse import data, ops``); this package
+Grouped by the course's parts (what goes where: docs/authoring.md; which lesson uses which module:
+``course/syllabus.py``):
+
+- ``ops``: from-scratch NumPy layers, gradient checks, tiny NumPy nets
+- ``data``: data sets, loaders, tf.data pipelines, class names
+- ``models``: Keras model builders (the one small CNN is ``models.fashion.small_cnn``)
+- ``training``: training loop, schedules, initialization, regularization, augmentation
+- ``vision``: Grad-CAM and saliency (``vision.interpret``), boxes, masks, transfer learning
+- ``deploy``: compression, TFLite, serving
+- ``analysis``: costs (params, MACs, FLOPs), receptive field, shifts, gradient flow, plots
+- ``checks``, ``grading``, ``flashcards``: exercises, grading, spaced repetition
+- ``course``: the tooling (CLI, build, lint, syllabus, paths, reproducibility, benchmarks)
+
+Import submodules explicitly (``from cnncourse.analysis import costs``); this package
 imports nothing heavy on its own so that ``cnncourse doctor`` stays fast.
 """
 import os as _os

@@ -1,7 +1,7 @@
 """A tiny two-exercise lesson (98_demo, plain asserts, no TensorFlow) for the grading tests of issue 19."""
 import nbformat
 
-from cnncourse import notebooks as nbs
+from cnncourse.course import notebooks as nbs
 
 v4 = nbformat.v4
 LESSON = "98_demo"

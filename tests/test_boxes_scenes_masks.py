@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from cnncourse import boxes, masks
-from cnncourse.scenes import compose_scenes
+from cnncourse.vision import boxes, masks
+from cnncourse.data.scenes import compose_scenes
 
 
 def test_compose_scenes_boxes_and_masks_agree():

@@ -2,7 +2,8 @@
 import keras
 import pytest
 
-from cnncourse import checks, costs
+from cnncourse import checks
+from cnncourse.analysis import costs
 from cnncourse.checks import CheckFailed
 from cnncourse.checks.lesson01 import reference_small_cnn
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from cnncourse import checks, ops
-from cnncourse import receptive_field as rf
+from cnncourse.analysis import receptive_field as rf
 from cnncourse.checks import CheckFailed
 
 

@@ -3,7 +3,8 @@ import keras
 import pytest
 from keras import layers
 
-from cnncourse import checks, flops
+from cnncourse import checks
+from cnncourse.analysis import flops
 from cnncourse.checks import CheckFailed
 from cnncourse.models import classic, modern
 

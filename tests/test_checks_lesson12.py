@@ -4,8 +4,8 @@ import pytest
 
 from cnncourse import checks
 from cnncourse.checks import CheckFailed
-from cnncourse.imagenet import top_k as reference_top_k
-from cnncourse.transfer import freeze_all_but_top
+from cnncourse.data.imagenet import top_k as reference_top_k
+from cnncourse.vision.transfer import freeze_all_but_top
 
 
 def test_top_k_accepts_reference(capsys):

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from cnncourse import checks, interpret
+from cnncourse import checks
+from cnncourse.vision import interpret
 from cnncourse.checks import CheckFailed
 
 

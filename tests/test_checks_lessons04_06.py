@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from cnncourse import checks, ops, tinynet, training
-from cnncourse.activations import ACTIVATIONS
+from cnncourse import checks, ops
+from cnncourse.ops import tinynet
+from cnncourse.training import loop as training
+from cnncourse.ops.activations import ACTIVATIONS
 from cnncourse.checks import CheckFailed
 
 
@@ -41,16 +43,16 @@ def naive_ce(logits, labels):
 
 
 def test_lesson04_checkers():
-    checks.activation_with_grad(good_activation)
+    checks.activation_grads(good_activation)
     checks.stable_softmax_cross_entropy(good_ce)
     with pytest.raises(CheckFailed, match="sigmoid"):
-        checks.activation_with_grad(naive_sigmoid_activation)
+        checks.activation_grads(naive_sigmoid_activation)
     with pytest.raises(CheckFailed, match="subtract"):
         checks.stable_softmax_cross_entropy(naive_ce)
     with pytest.raises(CheckFailed, match="not done yet"):
         checks.stable_softmax_cross_entropy(stub)
     with pytest.raises(CheckFailed, match="not done yet"):
-        checks.activation_with_grad(stub)
+        checks.activation_grads(stub)
 
 
 # ---- 05

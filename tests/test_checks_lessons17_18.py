@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 
 from cnncourse import checks
-from cnncourse.attention import scaled_dot_product_attention
+from cnncourse.ops.attention import scaled_dot_product_attention
 from cnncourse.checks import CheckFailed
-from cnncourse.compression import distillation_loss_np, low_rank_factors, magnitude_mask
-from cnncourse.semi_supervised import select_pseudo_labels
+from cnncourse.deploy.compression import distillation_loss_np, low_rank_factors, magnitude_mask
+from cnncourse.training.semi_supervised import select_pseudo_labels
 
 
 def stub(*args, **kwargs):

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 from cnncourse import checks
-from cnncourse.augmentation import clothing_augmenter, random_translate
+from cnncourse.training.augmentation import clothing_augmenter, random_translate
 from cnncourse.checks import CheckFailed
-from cnncourse.initialization import glorot_uniform, he_normal
-from cnncourse.regularization import dropout_forward, early_stopping_epoch, l1l2_penalty
-from cnncourse.schedules import warmup_cosine_lr
+from cnncourse.training.initialization import glorot_uniform, he_normal
+from cnncourse.training.regularization import dropout_forward, early_stopping_epoch, l1l2_penalty
+from cnncourse.training.schedules import warmup_cosine_lr
 
 
 def todo(*args, **kwargs):

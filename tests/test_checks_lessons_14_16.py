@@ -2,8 +2,10 @@
 import numpy as np
 import pytest
 
-from cnncourse import boxes, checks, classical, masks
-from cnncourse import timeseries as ts
+from cnncourse import checks
+from cnncourse.vision import boxes, masks
+from cnncourse.analysis import classical
+from cnncourse.data import timeseries as ts
 from cnncourse.checks import CheckFailed
 
 

@@ -106,7 +106,7 @@ def imagenet_model():
 
 def test_converted_model_recognises_real_photos(imagenet_model):
     from cnncourse.data import load_photo, resize
-    from cnncourse.imagenet import CAT_CLASSES, top_k
+    from cnncourse.data.imagenet import CAT_CLASSES, top_k
 
     x = preprocess_input(np.stack([resize(load_photo("chelsea"), 224), resize(load_photo("coffee"), 224)]))
     probs = imagenet_model.predict(x, verbose=0)

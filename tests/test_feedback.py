@@ -6,7 +6,7 @@ import re
 import pytest
 
 import grading_demo as demo
-from cnncourse import notebooks as nbs
+from cnncourse.course import notebooks as nbs
 from cnncourse.grading.feedback import exercise_summary, feedback_notebook, write_feedback, write_summary
 
 
@@ -73,9 +73,9 @@ def test_summary_lists_the_most_failed_exercise_first(tmp_path):
 def test_cli_feedback_writes_pages_and_summary(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from cnncourse.cli import app
+    from cnncourse.course.cli import app
 
-    monkeypatch.setattr("cnncourse.paths.SOLUTIONS_DIR", demo.write_solutions(tmp_path))
+    monkeypatch.setattr("cnncourse.course.paths.SOLUTIONS_DIR", demo.write_solutions(tmp_path))
     subs = [demo.submission(tmp_path / "ann.ipynb", add_base="return v + base"), demo.submission(tmp_path / "ben.ipynb")]
     result = CliRunner().invoke(app, ["grade", *map(str, subs), "--workers", "1", "--timeout", "60", "--feedback", str(tmp_path / "fb")])
     assert result.exit_code == 0, result.output

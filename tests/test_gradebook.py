@@ -86,7 +86,7 @@ def test_write_is_atomic_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch
 
     def broken_replace(src, dst):
         raise OSError("disk full")
-    monkeypatch.setattr("cnncourse.grading.gradebook.os.replace", broken_replace)
+    monkeypatch.setattr("cnncourse.course.files.os.replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         merge_gradebook([result("bob.ipynb")], book)
     assert book.read_bytes() == before
@@ -106,9 +106,9 @@ def test_cli_regrading_updates_rows_and_refuses_a_foreign_gradebook_before_gradi
     import grading_demo as demo
     from typer.testing import CliRunner
 
-    from cnncourse.cli import app
+    from cnncourse.course.cli import app
 
-    monkeypatch.setattr("cnncourse.paths.SOLUTIONS_DIR", demo.write_solutions(tmp_path))
+    monkeypatch.setattr("cnncourse.course.paths.SOLUTIONS_DIR", demo.write_solutions(tmp_path))
     book = tmp_path / "grades.csv"
     first = demo.submission(tmp_path / "week1" / "alice-98.ipynb")
     second = demo.submission(tmp_path / "week2" / "alice-98.ipynb", add_base="return v + base")

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 import grading_demo as demo
-from cnncourse import paths
-from cnncourse.cli import app
+from cnncourse.course import paths
+from cnncourse.course.cli import app
 from cnncourse.grading.gradescope import RESULTS_SCHEMA, results_json, validate_results, write_bundle
 
 

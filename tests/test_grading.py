@@ -10,9 +10,9 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
-from cnncourse import notebooks as nbs
-from cnncourse import paths
-from cnncourse.cli import app
+from cnncourse.course import notebooks as nbs
+from cnncourse.course import paths
+from cnncourse.course.cli import app
 from cnncourse.grading import grade_many, grade_notebook
 
 from grading_demo import solution as fixture_solution  # the shared two-exercise demo lesson

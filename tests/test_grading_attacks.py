@@ -14,8 +14,8 @@ import uuid
 import nbformat
 import pytest
 
-from cnncourse import notebooks as nbs
-from cnncourse import paths
+from cnncourse.course import notebooks as nbs
+from cnncourse.course import paths
 from cnncourse.grading import grade_many
 
 pytestmark = pytest.mark.skipif(not (paths.SOLUTIONS_DIR / "02_convolution.ipynb").exists(), reason="lesson 02 missing")
@@ -72,13 +72,13 @@ ATTACKS = {
         "    return fake if name == 'cnncourse.grading.recorder' else _real_import(name, *args, **kwargs)\n"
         "builtins.__import__ = hooked\n" + STUB)),
     "copy_from_solutions": dict(conv_answer=(
-        "import json\nfrom cnncourse import paths\n"
+        "import json\nfrom cnncourse.course import paths\n"
         "try:\n    nb = json.load(open(paths.SOLUTIONS_DIR / '02_convolution.ipynb'))\n"
         "    exec(next(''.join(c['source']) for c in nb['cells'] if c['metadata'].get('cnncourse', {}).get('role') == 'solution'))\n"
         "except OSError as exc:\n    print('no solutions here:', exc)\n")),
     "import_reference": dict(conv_answer="from cnncourse.ops import conv2d_forward"),
     "write_solutions": dict(conv_answer=STUB, extra_after=(
-        "from cnncourse import paths\nfor target in [paths.SOLUTIONS_DIR / '02_convolution.ipynb', "
+        "from cnncourse.course import paths\nfor target in [paths.SOLUTIONS_DIR / '02_convolution.ipynb', "
         "paths.PACKAGE_DIR / 'checks' / 'lesson02.py', paths.PACKAGE_DIR / 'grading' / 'replay.py']:\n"
         "    try:\n        open(target, 'a').write('# pwned')\n    except OSError as exc:\n        print(exc)\n")),
     "duplicate_id": dict(),   # built below: a blank copy first, an honest copy last

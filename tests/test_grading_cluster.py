@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 import grading_demo as demo
-from cnncourse.cli import app
+from cnncourse.course.cli import app
 from cnncourse.grading.cluster import dask_client, grade_on_cluster, parse_cluster
 from cnncourse.grading.grade import ExerciseResult, SubmissionResult
-from cnncourse.paths import LESSONS_DIR, SOLUTIONS_DIR
+from cnncourse.course.paths import LESSONS_DIR, SOLUTIONS_DIR
 
 # the fake grader below is shipped to the worker processes by value (they cannot import this test module)
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -95,7 +95,7 @@ def test_bad_cluster_spec_is_refused(spec):
 
 def test_cli_grades_the_demo_lesson_on_a_local_cluster(tmp_path, monkeypatch):
     solutions = demo.write_solutions(tmp_path)
-    monkeypatch.setattr("cnncourse.paths.SOLUTIONS_DIR", solutions)
+    monkeypatch.setattr("cnncourse.course.paths.SOLUTIONS_DIR", solutions)
     good = demo.submission(tmp_path / "alice" / "98_demo.ipynb", add_base="return v + base")
     half = demo.submission(tmp_path / "bob" / "98_demo.ipynb")
     book = tmp_path / "grades.csv"

@@ -3,10 +3,10 @@ import hashlib
 
 import pytest
 
-from cnncourse import notebooks as nbs
+from cnncourse.course import notebooks as nbs
 from cnncourse.checks import REGISTRY
 from cnncourse.grading import grade_many
-from cnncourse.paths import LESSONS_DIR, SOLUTIONS_DIR
+from cnncourse.course.paths import LESSONS_DIR, SOLUTIONS_DIR
 
 LESSON = "03_pooling"  # a fast lesson; the mechanics are the same for all
 

@@ -1,8 +1,8 @@
 """`cnncourse release`: what students get has lessons, the package and decks, and no solutions or hidden cases."""
 from typer.testing import CliRunner
 
-from cnncourse import paths
-from cnncourse.cli import app
+from cnncourse.course import paths
+from cnncourse.course.cli import app
 
 
 def test_release_ships_lessons_package_and_decks_but_no_solutions(tmp_path):

@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from cnncourse import paths
+from cnncourse.course import paths
 from cnncourse.checks.expect import case_rng, hidden_cases, use_case_seed
-from cnncourse.cli import app
+from cnncourse.course.cli import app
 from cnncourse.grading import recorder, sandbox
 from cnncourse.grading.grade import read_regular_file
 from cnncourse.grading.assemble import SubmissionError
 from cnncourse.grading.replay import replay
 from cnncourse.grading.serialize import decode, digest, encode
-from cnncourse.receptive_field import receptive_field
+from cnncourse.analysis.receptive_field import receptive_field
 
 
 def honest_rf(layers):
@@ -189,7 +189,7 @@ def test_a_recording_made_with_another_seed_does_not_replay(tmp_path, monkeypatc
 
 
 def test_reference_map_and_no_flags_on_the_courses_own_solutions():
-    from cnncourse import notebooks as nbs
+    from cnncourse.course import notebooks as nbs
     from cnncourse.grading.flags import analyse, reference_map
 
     lesson02 = nbs.read(paths.SOLUTIONS_DIR / "02_convolution.ipynb")

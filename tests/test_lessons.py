@@ -4,9 +4,9 @@ import re
 import pytest
 
 from cnncourse import checks
-from cnncourse import notebooks as nbs
-from cnncourse import syllabus
-from cnncourse.paths import DATA_DIR, LESSONS_DIR
+from cnncourse.course import notebooks as nbs
+from cnncourse.course import syllabus
+from cnncourse.course.paths import DATA_DIR, LESSONS_DIR
 
 SLUGS = list(syllabus.SLUGS)
 SOLUTIONS = nbs.solution_paths()

@@ -22,7 +22,7 @@ def test_gap_head_accepts_any_size_and_flatten_does_not():
     gap = edge_cnn((4, 8), 0, head="gap", input_shape=(None, None, 1))
     assert gap.predict(np.zeros((1, 40, 36, 1)), verbose=0).shape == (1, 10)
     flat = edge_cnn((4, 8), 16)
-    with pytest.raises(Exception):
+    with pytest.raises(ValueError, match="incompatible"):
         flat.predict(np.zeros((1, 40, 40, 1)), verbose=0)
 
 

@@ -3,7 +3,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from cnncourse import flops
+from cnncourse.analysis import flops
 from cnncourse.models import modern
 
 

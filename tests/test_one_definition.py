@@ -1,9 +1,7 @@
 """One place per concept: grep cnncourse/ for the definitions that must exist once.
 
 Each concept is a regular expression matched line by line over cnncourse/**/*.py; the test lists every
-``path:line`` it matches. Concepts not unified yet (unifying them changes stored lesson outputs) are
-``xfail(strict=True)``: the day the follow-up makes them single, the xfail turns into a failure that says
-to drop the mark.
+``path:line`` it matches.
 """
 import re
 from pathlib import Path
@@ -16,7 +14,7 @@ PACKAGE = Path(cnncourse.__file__).parent
 
 
 def definitions(pattern: str) -> list[str]:
-    """``["costs.py:148", ...]``: the lines of cnncourse/**/*.py matching ``pattern``."""
+    """``["analysis/costs.py:148", ...]``: the lines of cnncourse/**/*.py matching ``pattern``."""
     regex = re.compile(pattern)
     return [f"{path.relative_to(PACKAGE).as_posix()}:{number}"
             for path in sorted(PACKAGE.rglob("*.py"))
@@ -34,31 +32,15 @@ UNIFIED = {
     "FLOPs = 2 MACs (costs.macs_to_flops)": r"2 \* macs\b",
     "one-cycle learning-rate schedule (schedules.OneCycle)": r"def (make_)?one_cycle|class OneCycle\b",
     "image shift with zero fill (shifts.shift)": r"def (shift|shift_image)\(",
+    "small CNN builder (models.fashion.small_cnn; lessons' presets are partials of it)": r"def small_cnn\(",
+    "layer cost table (costs.layer_table; flops.layer_table is it with nested=True)": r"def (nested_)?layer_table\(",
+    "optimizer state built before the first step (tracing.build_optimizer_state)":
+        r"optimizer\.build\(model\.trainable_variables\)",
 }
-
-NOT_YET = {
-    "small CNN builder": (r"def small_cnn\(", "three builders (models/fashion.py, regularization.py, transfer.py) "
-                          "with different signatures; one builder with options changes the stored outputs of "
-                          "lessons 06-09, 12 and 16 (follow-up of issue 14: re-execute them)"),
-    "layer cost table": (r"def (nested_)?layer_table\(",
-                         "costs.layer_table (lessons 01, 03) and costs.nested_layer_table (lesson 10, as "
-                         "flops.layer_table) differ in columns; one table changes those lessons' printed tables"),
-    "optimizer state built before the first step": (r"optimizer\.build\(model\.trainable_variables\)",
-                                                     "tracing.build_training_state and transfer.train_step_seconds "
-                                                     "(lesson 12's timings)"),
-}
-
 
 @pytest.mark.parametrize("concept", list(UNIFIED))
 def test_concept_is_defined_once(concept):
     found = definitions(UNIFIED[concept])
-    assert len(found) == 1, f"{concept}: defined at {found}"
-
-
-@pytest.mark.parametrize("concept", [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=reason))
-                                     for name, (_, reason) in NOT_YET.items()])
-def test_concept_not_yet_unified_is_defined_once(concept):
-    found = definitions(NOT_YET[concept][0])
     assert len(found) == 1, f"{concept}: defined at {found}"
 
 
@@ -67,8 +49,8 @@ def test_concept_not_yet_unified_is_defined_once(concept):
 def test_each_cost_function_is_defined_once_in_costs(name):
     found = [where for where in definitions(rf"def {name}\(")
              if not where.startswith("checks/")                       # checkers are named after their exercise
-             and not (name == "dense_params" and where.startswith("compression.py:"))]  # low-rank, uses costs'
-    assert len(found) == 1 and found[0].startswith("costs.py:"), found
+             and not (name == "dense_params" and where.startswith("deploy/compression.py:"))]  # low-rank, uses costs'
+    assert len(found) == 1 and found[0].startswith("analysis/costs.py:"), found
 
 
 def test_the_grep_finds_what_it_should(tmp_path, monkeypatch):
@@ -77,3 +59,12 @@ def test_the_grep_finds_what_it_should(tmp_path, monkeypatch):
     (tmp_path / "sub" / "b.py").write_text("x = 1\ndef small_cnn(x):\n")
     monkeypatch.setattr(__import__(__name__), "PACKAGE", tmp_path)
     assert definitions(r"def small_cnn\(") == ["a.py:1", "sub/b.py:2"]
+
+
+def test_the_small_cnn_presets_are_the_one_builder():
+    from cnncourse.models import fashion
+    from cnncourse.training import regularization
+    from cnncourse.vision import transfer
+
+    for preset in (regularization.small_cnn, transfer.small_cnn):
+        assert preset.func is fashion.small_cnn

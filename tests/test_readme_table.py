@@ -1,8 +1,8 @@
-"""README's lesson table is generated from cnncourse/syllabus.py by `cnncourse build` and checked by `build --check`."""
+"""README's lesson table is generated from cnncourse/course/syllabus.py by `cnncourse build` and checked by `build --check`."""
 import pytest
 
-from cnncourse import notebooks as nbs
-from cnncourse import syllabus
+from cnncourse.course import notebooks as nbs
+from cnncourse.course import syllabus
 from cnncourse.checks import REGISTRY
 
 

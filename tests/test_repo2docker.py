@@ -17,11 +17,11 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-from cnncourse import jupyter_env
+from cnncourse.course import jupyter_env
 
 REPO = Path(__file__).resolve().parents[1]
 SETUP = (REPO / "scripts" / "setup.sh").read_text()
-DOCTOR = "import sys; from cnncourse.cli import main; sys.argv = ['cnncourse', 'doctor']; main()"
+DOCTOR = "import sys; from cnncourse.course.cli import main; sys.argv = ['cnncourse', 'doctor']; main()"
 
 
 def apt_packages() -> list[str]:

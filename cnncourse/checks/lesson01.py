@@ -43,18 +43,11 @@ def layer_param_counts(dense_params, conv2d_params):
 
 
 def reference_small_cnn(filters=(8, 16), num_classes=10, input_shape=(28, 28, 1)):
-    """The spec of exercise 01.build_small_cnn, as the course builds it."""
-    import keras
-    from keras import layers
+    """The spec of exercise 01.build_small_cnn, as the course builds it: the one small CNN
+    (:func:`cnncourse.models.fashion.small_cnn`) with unpadded convolutions, no hidden layer and softmax ``probs``."""
+    from cnncourse.models.fashion import small_cnn
 
-    inputs = keras.Input(shape=input_shape, name="image")
-    x = inputs
-    for i, f in enumerate(filters, start=1):
-        x = layers.Conv2D(f, 3, activation="relu", name=f"conv{i}")(x)
-        x = layers.MaxPooling2D(2, name=f"pool{i}")(x)
-    x = layers.Flatten(name="flatten")(x)
-    outputs = layers.Dense(num_classes, activation="softmax", name="probs")(x)
-    return keras.Model(inputs, outputs, name="small_cnn")
+    return small_cnn(input_shape, num_classes, filters, dense=None, padding="valid", softmax=True, output_name="probs")
 
 
 def _describe(model):

@@ -5,7 +5,7 @@ import numpy as np
 
 from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
-from cnncourse.receptive_field import receptive_field as _receptive_field
+from cnncourse.analysis.receptive_field import receptive_field as _receptive_field
 
 # (N, H, W, C_in, KH, KW, C_out, stride, pad)
 CONV_CASES = [(2, 7, 7, 3, 3, 3, 4, 1, 0), (1, 9, 8, 2, 3, 2, 3, 2, 1), (3, 6, 6, 1, 5, 5, 2, 1, 2),

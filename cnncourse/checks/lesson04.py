@@ -10,9 +10,9 @@ NAMES = ("relu", "leaky_relu", "sigmoid", "tanh", "gelu")
 
 
 @exercise("04.activation_grads", points=2)
-def activation_with_grad(student_fn):
+def activation_grads(student_fn):
     """activation values and derivatives, checked against GradientTape"""
-    from cnncourse.activations import tape_value_and_grad
+    from cnncourse.ops.activations import tape_value_and_grad
 
     rng = np.random.default_rng(404)
     # x = 0 exactly: the kink, where TensorFlow's ReLU and leaky ReLU take the slope of the negative side

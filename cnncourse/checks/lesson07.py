@@ -5,7 +5,7 @@ import numpy as np
 
 from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true
 from cnncourse.checks.registry import exercise
-from cnncourse.initialization import fans
+from cnncourse.training.initialization import fans
 
 HIDDEN_SHAPES = [(300, 100), (64, 512), (3, 3, 16, 32), (5, 5, 3, 8), (1, 1, 128, 64)]
 

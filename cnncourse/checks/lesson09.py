@@ -15,7 +15,7 @@ def _hidden_images():
 
 
 def _matching_shift(img, out, max_shift):
-    from cnncourse.shifts import shift
+    from cnncourse.analysis.shifts import shift
 
     for dy in range(-max_shift, max_shift + 1):
         for dx in range(-max_shift, max_shift + 1):

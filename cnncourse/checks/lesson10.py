@@ -117,7 +117,7 @@ def lenet5(build_fn):
 @exercise("10.conv_flops", points=1, title="MACs of a convolution layer")
 def conv_flops(student_fn):
     """conv_macs(input_hw, c_in, c_out, kernel, stride, padding) on hidden layer configurations."""
-    from cnncourse.flops import conv_macs
+    from cnncourse.analysis.flops import conv_macs
 
     for hw, c_in, c_out, kernel, stride, padding in CONV_CASES:
         expected = conv_macs(hw, c_in, c_out, kernel, stride, padding)

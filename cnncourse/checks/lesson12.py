@@ -10,7 +10,7 @@ from cnncourse.checks.registry import exercise
 @exercise("12.top_k", points=1, title="top-k class names from probabilities")
 def top_k(student_fn):
     """``top_k(probs, k, names)`` -> per row, the k (name, probability) pairs, most likely first."""
-    from cnncourse.imagenet import top_k as reference
+    from cnncourse.data.imagenet import top_k as reference
 
     rng = np.random.default_rng(12)
     cases = [(rng.dirichlet(np.ones(7), size=3), 3, [f"class{i}" for i in range(7)]),
@@ -35,7 +35,7 @@ def top_k(student_fn):
 def freeze_base(student_fn):
     """``freeze_base(model, n_blocks)`` sets ``trainable`` so only the top n blocks + head train."""
     from cnncourse.models.efficientnet_lite import build_efficientnet_lite0
-    from cnncourse.transfer import count_params, freeze_all_but_top
+    from cnncourse.vision.transfer import count_params, freeze_all_but_top
 
     model = build_efficientnet_lite0(input_shape=(32, 32, 3), include_top=True, num_classes=10)
     for n_blocks, start_frozen in ((2, False), (6, True), (0, False)):

@@ -11,7 +11,7 @@ def _hidden_model_and_inputs(seed: int):
     """A small random functional CNN (logits out) and inputs on which its maps are not trivial."""
     import keras
 
-    from cnncourse.interpret import gap_cnn
+    from cnncourse.vision.interpret import gap_cnn
 
     keras.utils.set_random_seed(seed)
     model = gap_cnn((20, 20, 2), num_classes=5, filters=(6, 8))

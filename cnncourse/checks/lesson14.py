@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse import boxes, masks
+from cnncourse.vision import boxes, masks
 from cnncourse.checks.expect import expect_close, expect_shape, expect_true
 from cnncourse.checks.registry import exercise
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse import classical
+from cnncourse.analysis import classical
 from cnncourse.checks.expect import expect_close, expect_shape, expect_true
 from cnncourse.checks.registry import exercise
 

@@ -55,7 +55,7 @@ def low_rank_dense(student_fn):
 @exercise("17.distillation_loss", points=2)
 def distillation_loss(student_fn):
     """Hinton's distillation loss: hard cross-entropy + T^2-scaled KL on softened probabilities."""
-    from cnncourse.compression import distillation_loss_np  # imports keras: only when this check runs
+    from cnncourse.deploy.compression import distillation_loss_np  # imports keras: only when this check runs
 
     rng = np.random.default_rng(1719)
     for n, t, alpha in [(8, 4.0, 0.1), (5, 1.0, 0.5), (16, 8.0, 0.0), (3, 2.0, 1.0), (10, 3.0, 0.3)]:
@@ -72,8 +72,8 @@ def distillation_loss(student_fn):
 @exercise("17.quant_params", points=2)
 def quant_params(student_fn):
     """Scale and zero point of affine 8-bit quantization of a float range (0.0 exact)."""
-    from cnncourse.compression import QUANT_RANGES
-    from cnncourse.compression import quant_params as reference
+    from cnncourse.deploy.compression import QUANT_RANGES
+    from cnncourse.deploy.compression import quant_params as reference
 
     rng = case_rng(1720)
     # a range around 0, one entirely positive (must be widened to 0), one entirely negative, one symmetric

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.attention import scaled_dot_product_attention as reference_attention
+from cnncourse.ops.attention import scaled_dot_product_attention as reference_attention
 from cnncourse.checks.expect import case_rng, expect_close, expect_true
 from cnncourse.checks.registry import exercise
-from cnncourse.semi_supervised import select_pseudo_labels as reference_select
+from cnncourse.training.semi_supervised import select_pseudo_labels as reference_select
 
 
 def _random_probs(rng, n, k, sharpness):
@@ -91,7 +91,7 @@ def _mean_loss(model, x, y):
 @exercise("18.fgsm", points=2)
 def fgsm(student_fn):
     """FGSM: move every pixel by epsilon along the sign of the loss gradient w.r.t. the input, clip to [0, 1]."""
-    from cnncourse.robustness import fgsm as reference_fgsm   # imports TensorFlow: only when this check runs
+    from cnncourse.vision.robustness import fgsm as reference_fgsm   # imports TensorFlow: only when this check runs
 
     rng = case_rng(1820)
     cases = [(6, 8, 5, 0.1), (4, 10, 3, 0.25), (8, 8, 10, 0.03)]

@@ -1,6 +1,6 @@
 """Offline data for the course: numpy loaders, tf.data pipelines, tfds builders.
 
-Used in lessons 01, 02, 03, 04, 05, 06, 07, 08, 09, 10, 11, 12, 13, 14, 16, 17, 18.
+Used in lessons 01, 02, 03, 04, 05, 06, 07, 08, 09, 10, 11, 12, 13, 14, 15, 16, 17, 18.
 
 Everything here reads files that ship with installed packages; nothing downloads
 unless a loader's online fallback is reached (and that is said in the error).

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cnncourse.paths import DATA_DIR
+from cnncourse.course.paths import DATA_DIR
 
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 DIR_ENV = "CNNCOURSE_FASHION_MNIST_DIR"

@@ -18,7 +18,7 @@ import tensorflow_datasets as tfds
 
 from cnncourse.data.digits import load_digits, load_mnist5k
 from cnncourse.data.fashion_mnist import class_names, load_fashion_mnist
-from cnncourse.paths import cache_dir
+from cnncourse.course.paths import cache_dir
 
 DIGIT_NAMES = [str(i) for i in range(10)]
 MNIST5K_TEST = 1000  # the last 1,000 of the 5,000 digits form the test split

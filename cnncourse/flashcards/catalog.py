@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from cnncourse import paths
+from cnncourse.course import paths
 from cnncourse.flashcards.deck import Deck, parse_deck
 from cnncourse.flashcards.files import DeckFormatError, atomic_write_text, read_lines
 from cnncourse.flashcards.seeds import looks_like_qa_list, parse_qa_list

@@ -1,19 +1,20 @@
-"""Reading learner-supplied files strictly (regular files only, size cap, no control characters),
-and writing files atomically."""
+"""Reading learner-supplied files strictly (regular files only, size cap, no control characters).
+
+Atomic writing is :mod:`cnncourse.course.files` (imported here for the flashcard modules)."""
 from __future__ import annotations
 
 import os
 import re
 import stat
-import tempfile
 import unicodedata
 from pathlib import Path
+
+from cnncourse.course.files import TEMP_SUFFIX, atomic_write_text, glob_escape, temp_files_of  # noqa: F401
 
 BOM = "\ufeff"
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 MAX_DECK_BYTES = 4 * 1024 * 1024  # a 250-card deck is about 50 kB
 ALLOWED_CONTROL = {"\t"}
-TEMP_SUFFIX = ".tmp"
 
 
 class DeckFormatError(ValueError):
@@ -102,44 +103,3 @@ def read_lines(path: Path | str, max_bytes: int = MAX_DECK_BYTES) -> list[str]:
 def _control_name(char: str) -> str:
     names = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\x0c": "form feed", "\x0b": "vertical tab"}
     return f" ({names[char]})" if char in names else ""
-
-
-def atomic_write_text(path: Path | str, text: str) -> None:
-    """Replace ``path`` with ``text`` so that a crash leaves either the old or the new file, never half of one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as tmp:
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def temp_files_of(path: Path | str) -> list[Path]:
-    """Temporary files :func:`atomic_write_text` may have left next to ``path`` (after a kill -9)."""
-    path = Path(path)
-    return sorted(path.parent.glob(f".{glob_escape(path.name)}.*{TEMP_SUFFIX}"))
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (a no-op where directories cannot be opened, e.g. Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

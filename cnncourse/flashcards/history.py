@@ -20,7 +20,7 @@ from pathlib import Path
 
 import fsrs
 
-from cnncourse import paths
+from cnncourse.course import paths
 from cnncourse.flashcards.files import atomic_write_text, file_kind, read_regular_file, temp_files_of
 
 FORMAT = "cnncourse-flashcards-history"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from cnncourse.flashcards.catalog import COURSE_DECKS_DIR
 from cnncourse.flashcards.deck import Card, normalize_question, parse_deck
-from cnncourse.syllabus import SLUGS
+from cnncourse.course.syllabus import SLUGS
 
 LINKS_FILE = COURSE_DECKS_DIR / "seed_links.tsv"
 SEED_DECKS = ("cnn_interview_questions", "lesson_6_flashcards")

@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from cnncourse import paths
+from cnncourse.course import paths
 from cnncourse.flashcards import anki, catalog, render
 from cnncourse.flashcards import scheduler as sched
 from cnncourse.flashcards.clock import Clock

@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from cnncourse import paths
+from cnncourse.course import paths
 from cnncourse.flashcards.files import UnreadableFile, read_regular_file
 
 MAX_SETTINGS_BYTES = 64 * 1024

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import nbformat
 
-from cnncourse import notebooks as nbs
-from cnncourse import paths
+from cnncourse.course import notebooks as nbs
+from cnncourse.course import paths
 
 
 class SubmissionError(ValueError):

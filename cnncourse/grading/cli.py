@@ -43,7 +43,8 @@ def grade_command(
 
     from cnncourse.grading import sandbox as sb
     from cnncourse.grading.grade import grade_many
-    from cnncourse.grading.report import as_json, print_table, write_atomically
+    from cnncourse.course.files import atomic_write_text
+    from cnncourse.grading.report import as_json, print_table
 
     err = Console(stderr=True)
     kind = sandbox or sb.default_kind()
@@ -87,7 +88,7 @@ def grade_command(
     else:
         print_table(results, Console())
     if json_file:
-        write_atomically(json_file, as_json(results) + "\n")
+        atomic_write_text(json_file, as_json(results) + "\n")
     if gradebook:
         merge_gradebook(results, gradebook, student_from)  # issue 19 (i19): update rows by student
     if feedback:  # issue 19 (i19): pages for students, summary for the instructor

@@ -98,7 +98,7 @@ def grade_on_cluster(paths, cluster: str, progress=None, grade=None, client=None
     from distributed import as_completed
 
     if grade is None:
-        from cnncourse import paths as course_paths
+        from cnncourse.course import paths as course_paths
         from cnncourse.grading.grade import grade_notebook as grade  # i18: the one-submission grader
 
         if client is None and parse_cluster(cluster)[0] == "local":

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from cnncourse import notebooks as nbs
+from cnncourse.course import notebooks as nbs
 from cnncourse.grading.gradebook import as_row, flag_text, student_of
 
 STYLE = ("border-left:4px solid {color};background:{bg};padding:6px 10px;margin:4px 0 12px 0;"

@@ -13,16 +13,16 @@ import functools
 import re
 from pathlib import Path
 
-from cnncourse import notebooks as nbs
-from cnncourse import paths
+from cnncourse.course import notebooks as nbs
+from cnncourse.course import paths
 
-COURSE_INTERNALS = ("cnncourse.checks", "cnncourse.grading", "cnncourse.paths", "cnncourse.notebooks")
+COURSE_INTERNALS = ("cnncourse.checks", "cnncourse.grading", "cnncourse.course.paths", "cnncourse.course.notebooks")
 HOOK_MODULES = ("builtins", "importlib", "imp", "IPython", "ipykernel", "inspect", "ctypes", "gc")
 PATCHED_LIBRARIES = ("numpy", "keras", "tensorflow", "cnncourse", "builtins", "sys", "os", "IPython")
 DYNAMIC_CALLS = {"exec", "eval", "compile", "__import__", "breakpoint"}
 SECRET_PATHS = re.compile(r"solutions|\.git\b|/grade\b|results\.jsonl|CNNCOURSE_GRADE|CNNCOURSE_CASE_SEED")
 PATH_NAMES = {"SOLUTIONS_DIR", "LESSONS_DIR", "REPO_DIR", "PACKAGE_DIR"}
-NOT_REFERENCES = ("cnncourse.checks", "cnncourse.data", "cnncourse.models", "cnncourse.plots")
+NOT_REFERENCES = ("cnncourse.checks", "cnncourse.data", "cnncourse.models", "cnncourse.analysis.plots")
 
 
 @functools.lru_cache(maxsize=None)

@@ -20,8 +20,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cnncourse import notebooks as nbs
-from cnncourse import paths
+from cnncourse.course import notebooks as nbs
+from cnncourse.course import paths
 from cnncourse.grading import sandbox as sb
 from cnncourse.grading.assemble import SubmissionError, assemble, lesson_of, read_submission
 from cnncourse.grading.recorder import PROGRESS_ENV, RESULTS_ENV, short

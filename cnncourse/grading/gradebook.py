@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
+
+from cnncourse.course.files import atomic_write_text
 
 FIXED_COLUMNS = ["student", "notebook", "lesson", "score", "max_score", "error", "flags"]
 
@@ -129,15 +129,5 @@ def merge_gradebook(results, path: Path, student_from: re.Pattern | str | None =
     writer = csv.DictWriter(buffer, fieldnames=columns, restval="", lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(buffer.getvalue())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, buffer.getvalue())
     return rows

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import typer
 
-from cnncourse import paths
+from cnncourse.course import paths
+from cnncourse.course.files import atomic_write_text
 
 SUBMISSION_ENV, RESULTS_ENV = "CNNCOURSE_AUTOGRADER_SUBMISSION", "CNNCOURSE_AUTOGRADER_RESULTS"
 DEFAULT_SUBMISSION, DEFAULT_RESULTS = "/autograder/submission", "/autograder/results/results.json"
@@ -164,7 +165,7 @@ def pick_submission(folder: Path, lesson: str) -> tuple[Path | None, str | None]
 def results_json(row: dict | None, lesson: str, seconds: float, visibility: str = "visible",
                  problem: str | None = None, solutions_dir: Path | None = None) -> dict:
     """Gradescope's results.json for one graded row (``to_json()`` shape, optional ``flags``)."""
-    from cnncourse import notebooks as nbs
+    from cnncourse.course import notebooks as nbs
     from cnncourse.checks import REGISTRY
     from cnncourse.grading.gradebook import flag_text
 
@@ -211,10 +212,7 @@ def run(lesson: str, timeout: int, visibility: str, submission_dir: Path, result
     row = as_row(grade_notebook(notebook, timeout=timeout, lesson=lesson)) if notebook else None
     data = results_json(row, lesson, time.monotonic() - start, visibility, problem)
     validate_results(data)
-    results_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = results_path.with_name(results_path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, results_path)
+    atomic_write_text(results_path, json.dumps(data, indent=2, ensure_ascii=False))
     return data
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from cnncourse import notebooks as nbs
-from cnncourse import paths
+from cnncourse.course import notebooks as nbs
+from cnncourse.course import paths
 
 SHIPPED = ("lessons", "cnncourse", "data", "scripts", "README.md", "pyproject.toml", "requirements.txt", "constraints.txt")
 WITHHELD = ("solutions", "tests", ".git", ".ci", "benchmarks", "docs", "hidden.py")   # never copied

@@ -83,7 +83,7 @@ def replay(exercise_id: str, item: dict, seed: int) -> Verdict:
             arguments.append(decode(described.get("value")))
         else:
             return Verdict(False, "cannot be re-checked outside the notebook", None)
-    from cnncourse.tflite_utils import _quiet_native_stderr   # TensorFlow's C++ start-up lines
+    from cnncourse.deploy.tflite_utils import _quiet_native_stderr   # TensorFlow's C++ start-up lines
 
     try:
         with use_case_seed(seed), contextlib.redirect_stdout(io.StringIO()), _quiet_native_stderr():

@@ -4,9 +4,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from cnncourse.course.files import atomic_write_text
 
 
 def as_json(results) -> str:
@@ -32,21 +32,6 @@ def print_table(results, console) -> None:
             console.print(f"[magenta]flagged:[/magenta] {escape(flag)}")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename: never half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_gradebook(results, path: Path) -> None:
     """One row per submission; one column per exercise (points earned); flags joined by ' | '."""
     ids = sorted({e.id for r in results for e in r.exercises})
@@ -57,4 +42,4 @@ def write_gradebook(results, path: Path) -> None:
         earned = {e.id: (e.points if e.passed else 0) for e in r.exercises}
         writer.writerow([r.notebook, r.lesson or "", r.score, r.max_score, r.error or "", " | ".join(getattr(r, "flags", [])),
                          *(earned.get(i, "") for i in ids)])
-    write_atomically(path, out.getvalue())
+    atomic_write_text(path, out.getvalue())

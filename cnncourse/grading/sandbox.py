@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from cnncourse import paths
+from cnncourse.course import paths
 
 KINDS = ("bwrap", "docker", "podman", "none")
 INSIDE = Path("/grade")            # the submission's work folder as the sandbox sees it

@@ -6,6 +6,8 @@
 
 Lessons 01 (CNN vs dense) and 03 (pooling) compare them; pair them with
 ``keras.losses.SparseCategoricalCrossentropy(from_logits=True)``.
+
+Used in lessons 01, 03.
 """
 from __future__ import annotations
 

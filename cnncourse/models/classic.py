@@ -3,6 +3,8 @@
 AlexNet and VGG take a ``width`` multiplier (scales every filter count and dense layer)
 and any ``input_shape``, so that a scaled-down copy builds and trains on a CPU while the
 full-size model (``width=1.0`` at 224x224x3) reproduces the published parameter counts.
+
+Used in lesson 10.
 """
 from __future__ import annotations
 

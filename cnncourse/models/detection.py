@@ -1,8 +1,10 @@
 """A small anchor-free grid detector: each cell of a coarse grid predicts objectness, a box and a class.
 
 Output (grid, grid, 5 + n_classes) of raw logits: ``[objectness, cy, cx, h, w, class scores...]``
-decoded by :func:`cnncourse.boxes.decode_grid`; trained with :func:`detection_loss` on targets
-from :func:`cnncourse.boxes.encode_grid`.
+decoded by :func:`cnncourse.vision.boxes.decode_grid`; trained with :func:`detection_loss` on targets
+from :func:`cnncourse.vision.boxes.encode_grid`.
+
+Used in lesson 14.
 """
 from __future__ import annotations
 

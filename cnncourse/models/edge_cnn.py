@@ -4,6 +4,8 @@
 (fixed input size) or ``"gap"`` (global average pooling: any input size works).
 :func:`count_macs` counts multiply-accumulates (MACs) of Conv2D/Dense layers; one MAC is
 two floating-point operations, so FLOPs = 2 x MACs.
+
+Used in lessons 17, 18.
 """
 from __future__ import annotations
 
@@ -39,11 +41,11 @@ def with_softmax(model: keras.Model, name: str | None = None) -> keras.Model:
 
 
 def count_macs(model: keras.Model) -> int:
-    """Multiply-accumulates of one forward pass (batch size 1), by :func:`cnncourse.costs.model_macs`.
+    """Multiply-accumulates of one forward pass (batch size 1), by :func:`cnncourse.analysis.costs.model_macs`.
 
     Needs a model with known spatial sizes; refuses attention layers, which it would not count.
     """
-    from cnncourse.costs import model_macs
+    from cnncourse.analysis.costs import model_macs
 
     if any(isinstance(layer, layers.MultiHeadAttention) for layer in model.layers):
         raise ValueError("count_macs does not count attention layers")

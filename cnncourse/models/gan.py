@@ -4,6 +4,8 @@ Generator: z -> dense 7x7xC -> two stride-2 transposed convolutions -> tanh imag
 Discriminator: two stride-2 convolutions (LeakyReLU) -> one logit (real vs fake).
 :class:`DCGAN` alternates one discriminator and one generator step per batch with the
 non-saturating GAN loss (Goodfellow et al., 2014; Radford et al., 2016).
+
+Used in lesson 18.
 """
 from __future__ import annotations
 

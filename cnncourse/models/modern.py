@@ -10,6 +10,8 @@
   layer sees the concatenation of all earlier maps and adds ``growth_rate`` channels.
 
 Blocks take and return Keras tensors, so they compose inside ``keras.Model(inputs, outputs)``.
+
+Used in lesson 11.
 """
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """U-Net (Ronneberger et al., 2015): an encoder that downsamples, a decoder that upsamples,
-and skip connections that hand the decoder the encoder's sharp, high-resolution features."""
+and skip connections that hand the decoder the encoder's sharp, high-resolution features.
+
+Used in lesson 14."""
 from __future__ import annotations
 
 import keras

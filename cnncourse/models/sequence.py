@@ -1,4 +1,6 @@
-"""Models for 1D signals: a 1D CNN, a dense baseline, and a 2D CNN for spectrograms (logit outputs)."""
+"""Models for 1D signals: a 1D CNN, a dense baseline, and a 2D CNN for spectrograms (logit outputs).
+
+Used in lesson 15."""
 from __future__ import annotations
 
 import keras

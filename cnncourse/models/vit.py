@@ -3,6 +3,8 @@
 Patch embedding is a Conv2D with kernel = stride = patch size (one linear map per patch),
 plus learned position embeddings; then ``depth`` pre-norm transformer blocks
 (MultiHeadAttention + MLP, residual connections); mean-pool the tokens; dense logits.
+
+Used in lesson 18.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from cnncourse import boxes
+from cnncourse.vision import boxes
 
 from . import assert_accepted, assert_rejected
 

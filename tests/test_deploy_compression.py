@@ -1,0 +1,94 @@
+import keras
+import numpy as np
+import pytest
+
+from cnncourse.deploy import compression
+from cnncourse.models.edge_cnn import edge_cnn
+
+
+def test_magnitude_mask_exact_count_and_keeps_largest():
+    w = np.random.default_rng(0).normal(size=(3, 3, 4, 8))
+    mask = compression.magnitude_mask(w, 0.7)
+    assert mask.shape == w.shape and (~mask).sum() == round(0.7 * w.size)
+    assert np.abs(w[mask]).min() >= np.abs(w[~mask]).max()
+    assert compression.magnitude_mask(w, 0.0).all()
+    with pytest.raises(ValueError):
+        compression.magnitude_mask(w, 1.5)
+
+
+def test_prune_model_and_keep_pruned_during_fit():
+    keras.utils.set_random_seed(0)
+    model = edge_cnn((4, 8), 16)
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    dense_gzip = compression.gzip_size(model)
+    masks = compression.prune_model(model, 0.8, layer_names=["conv2", "dense"])
+    assert set(masks) == {"conv2", "dense"}
+    assert compression.kernel_sparsity(model, ["conv2", "dense"]) == pytest.approx(0.8, abs=1e-3)
+    assert (model.get_layer("conv1").kernel.numpy() != 0).all()
+    x = np.random.default_rng(1).random((64, 28, 28, 1)).astype("float32")
+    y = np.arange(64) % 10
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0, callbacks=[compression.KeepPruned(masks)])
+    for name, mask in masks.items():
+        assert (model.get_layer(name).kernel.numpy()[~mask] == 0).all()
+    assert compression.gzip_size(model) < 0.6 * dense_gzip
+    for level in (1, 9):   # any gzip level: zeros compress
+        assert compression.gzip_size(model, compresslevel=level) < 0.6 * dense_gzip
+
+
+def test_low_rank_factors_are_eckart_young_optimal():
+    w = np.random.default_rng(2).normal(size=(30, 12))
+    a, b = compression.low_rank_factors(w, 4)
+    assert a.shape == (30, 4) and b.shape == (4, 12)
+    s = np.linalg.svd(w, compute_uv=False)
+    assert np.linalg.norm(w - a @ b) == pytest.approx(np.sqrt((s[4:] ** 2).sum()), rel=1e-5)
+    with pytest.raises(ValueError):
+        compression.low_rank_factors(w, 13)
+
+
+def test_factorize_dense_full_rank_reproduces_model_and_counts_params():
+    keras.utils.set_random_seed(0)
+    model = edge_cnn((4, 8), 16)
+    x = np.random.default_rng(3).random((5, 28, 28, 1)).astype("float32")
+    full = compression.factorize_dense(model, "dense", 16)
+    np.testing.assert_allclose(full.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-4)
+    low = compression.factorize_dense(model, "dense", 2)
+    n_in = 7 * 7 * 8
+    assert low.count_params() == model.count_params() - compression.dense_params(n_in, 16) + compression.dense_params(n_in, 16, 2)
+    assert compression.dense_params(n_in, 16, 2) == n_in * 2 + 2 * 16 + 16
+
+
+def test_distiller_loss_matches_numpy_reference():
+    keras.utils.set_random_seed(0)
+    teacher, student = edge_cnn((4, 8), 16, name="t"), edge_cnn((2, 4), 8, name="s")
+    x = np.random.default_rng(4).random((6, 28, 28, 1)).astype("float32")
+    y = np.array([0, 1, 2, 3, 4, 5])
+    d = compression.Distiller(student, teacher, temperature=3.0, alpha=0.3)
+    loss = float(d.compute_loss(x, y, student(x)))
+    ref = compression.distillation_loss_np(y, student(x).numpy(), teacher(x).numpy(), 3.0, 0.3)
+    assert loss == pytest.approx(ref, rel=1e-4)
+    d.compile(optimizer="adam")
+    d.fit(x, y, epochs=1, verbose=0)
+    assert not teacher.trainable
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8"])
+def test_quant_params_cover_the_range_and_keep_zero_exact(dtype):
+    rng = np.random.default_rng(3)
+    for lo, hi in [(-1.5, 4.0), (0.3, 5.0), (-6.0, -0.2), (0.0, 1.0), (-2.0, 2.0)]:
+        scale, zero = compression.quant_params(lo, hi, dtype)
+        assert isinstance(zero, int)
+        assert compression.dequantize(compression.quantize(0.0, scale, zero, dtype), scale, zero) == 0.0
+        x = rng.uniform(lo, hi, 1000)
+        err = np.abs(compression.dequantize(compression.quantize(x, scale, zero, dtype), scale, zero) - x)
+        assert err.max() <= scale / 2 + 1e-6, (lo, hi, err.max(), scale)   # inside the range: half a step at most
+        assert scale == pytest.approx((max(hi, 0) - min(lo, 0)) / 255)
+
+
+def test_quant_params_match_tflite_input_of_unit_range():
+    # the int8 converter calibrated on pixels in [0, 1] gives scale 1/255 and zero point -128
+    assert compression.quant_params(0.0, 1.0, "int8") == (pytest.approx(1 / 255), -128)
+    assert compression.quant_params(0.0, 1.0, "uint8") == (pytest.approx(1 / 255), 0)
+    with pytest.raises(ValueError, match="uint8"):
+        compression.quant_params(0.0, 1.0, "int16")
+    with pytest.raises(ValueError, match="x_min <= x_max"):
+        compression.quant_params(2.0, 1.0)
