@@ -40,7 +40,7 @@ def test_classifier_on_and_small_cnn_shapes():
 
 
 def test_small_cnn_flatten_variant():
-    cnn = small_cnn((28, 28, 1), 10, filters=(16, 32), flatten=True)
+    cnn = small_cnn((28, 28, 1), 10, filters=(16, 32), head="flatten")
     assert cnn.count_params() == (9 * 16 + 16) + (9 * 16 * 32 + 32) + (7 * 7 * 32 * 10 + 10)
 
 
