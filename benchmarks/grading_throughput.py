@@ -32,12 +32,12 @@ def make_submissions(lesson: str, n: int, folder: Path) -> list[Path]:
     return out
 
 
-def measure(workers: int, submissions: list[Path], timeout: int) -> dict:
+def measure(workers: int, submissions: list[Path], timeout: int, sandbox: str | None = None) -> dict:
     start = time.perf_counter()
     with dask_client(f"local:{workers}") as client:
         ready = time.perf_counter()
         results = grade_on_cluster(submissions, f"local:{workers}", client=client, timeout=timeout,
-                                   solutions_dir=SOLUTIONS_DIR)
+                                   solutions_dir=SOLUTIONS_DIR, sandbox=sandbox)
         done = time.perf_counter()
     failed = [r.notebook for r in results if r.error]
     if failed:
@@ -52,13 +52,14 @@ def main() -> None:
     parser.add_argument("--lesson", default="02_convolution")
     parser.add_argument("--submissions", type=int, default=4)
     parser.add_argument("--timeout", type=int, default=300)
+    parser.add_argument("--sandbox", default=None, help="bwrap (default on Linux) or none: the cost of the sandbox")
     parser.add_argument("--class-gradings", type=int, default=5400, help="gradings of a class, for the implied time")
     args = parser.parse_args()
     print(f"lesson {args.lesson}, {args.submissions} submissions, {os.cpu_count()} cores, "
-          f"load average at start {os.getloadavg()[0]:.2f}")
+          f"sandbox {args.sandbox or 'default'}, load average at start {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="cnncourse-bench-") as tmp:
         subs = make_submissions(args.lesson, args.submissions, Path(tmp))
-        rows = [measure(w, subs, args.timeout) for w in (1, 2)]
+        rows = [measure(w, subs, args.timeout, args.sandbox) for w in (1, 2)]
     assert rows[0]["scores"] == rows[1]["scores"], "1 and 2 workers must grade alike"
     base = rows[0]["per_min"]
     print(f"{'workers':>7} {'start-up s':>10} {'grading s':>9} {'subm./min':>9} {'speed-up':>8}")

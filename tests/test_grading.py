@@ -4,6 +4,7 @@ The lesson here is a small fixture (plain-assert checks, no TensorFlow) so the
 mechanics are tested quickly; tests/test_grading_lessons.py grades a real lesson.
 """
 import hashlib
+import os
 import json
 
 import nbformat
@@ -132,3 +133,21 @@ def test_cli_json_gradebook_exit_code_and_untouched_submission(lesson_dir):
     rows = book.read_text().splitlines()
     assert rows[0] == "student,notebook,lesson,score,max_score,error,flags,98.add_base,98.double" and len(rows) == 3
     assert hashlib.sha256(good.read_bytes()).hexdigest() == before
+
+
+def test_sandbox_none_grades_with_a_warning_and_kernels_import_this_tree(lesson_dir, monkeypatch):
+    """--sandbox none runs (with a loud warning); without $PYTHONPATH the kernel still imports the grader's own
+    package folder, not the venv's editable install of another checkout (so bwrap must bind that folder too)."""
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    good = submission(lesson_dir, "98_good.ipynb", lambda nb: (answer(nb, 2, "return 2 * v"), answer(nb, 4, "return v + base")))
+    result = CliRunner().invoke(app, ["grade", str(good), "--json", "--workers", "1", "--timeout", "60", "--sandbox", "none"])
+    assert result.exit_code == 0, result.output
+    assert "WARNING: --sandbox none" in result.stderr and "nothing is isolated" in result.stderr
+    report = json.loads(result.stdout)
+    assert (report[0]["score"], report[0]["max_score"], report[0]["error"]) == (2, 2, None)
+    from cnncourse.grading.grade import _environment
+    for kind in ("none", "bwrap"):
+        env = _environment(kind, lesson_dir, lesson_dir, 1)
+        assert env["PYTHONPATH"].split(os.pathsep)[0] == str(paths.PACKAGE_DIR.parent)
+    bound = grade_notebook(good, timeout=60, sandbox="bwrap")
+    assert (bound.score, bound.error) == (2, None)

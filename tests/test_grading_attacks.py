@@ -82,7 +82,63 @@ ATTACKS = {
         "paths.PACKAGE_DIR / 'checks' / 'lesson02.py', paths.PACKAGE_DIR / 'grading' / 'replay.py']:\n"
         "    try:\n        open(target, 'a').write('# pwned')\n    except OSError as exc:\n        print(exc)\n")),
     "duplicate_id": dict(),   # built below: a blank copy first, an honest copy last
+    # issue 18, second round: variants the first review did not list
+    "gc_patch_checker": dict(conv_answer=STUB + (
+        "\nimport gc\nfor obj in gc.get_objects():   # find the course checker and give it a body that passes\n"
+        "    if getattr(obj, '__module__', '') == 'cnncourse.checks.lesson02' and getattr(obj, '__name__', '') == 'conv2d_forward':\n"
+        "        try:\n            obj.__code__ = (lambda student_fn: None).__code__\n        except ValueError:\n            pass\n")),
+    "ctypes_registry": dict(conv_answer=STUB + (
+        "\nimport ctypes, types\nfrom cnncourse.checks.registry import REGISTRY\n"
+        "ctypes.pythonapi.PyDict_SetItem.argtypes = [ctypes.py_object] * 3\n"
+        "ctypes.pythonapi.PyDict_SetItem(REGISTRY, '02.conv2d_forward', "
+        "types.SimpleNamespace(checker=lambda *a, **k: None, points=2))\n")),
+    "inherited_fds": dict(conv_answer=STUB, extra_after=(
+        "import os\nline = b'{\"id\": \"02.conv2d_forward\", \"passed\": true, \"calls\": [], \"args\": []}\\n'\n"
+        "for fd in range(3, 256):\n    try:\n        os.write(fd, line)\n    except OSError:\n        pass\n")),
+    "proc_parent": dict(conv_answer=STUB + (
+        "\nimport glob, os\nfrom cnncourse.course import paths\nfound = []\n"
+        "for root in ['/proc/1/root', f'/proc/{os.getppid()}/root', *glob.glob('/proc/*/cwd')]:\n"
+        "    try:\n        found += os.listdir(root + str(paths.SOLUTIONS_DIR))\n    except OSError:\n        pass\n"
+        "for target in [f'/proc/{os.getppid()}/mem', '/proc/1/mem']:\n"
+        "    try:\n        open(target, 'r+b').write(b'x')\n    except OSError as exc:\n        print(target, exc)\n"
+        "print('solutions seen through /proc:', found)\n")),
+    "kill_everything": dict(conv_answer=solution_source(CONV), extra_after=(
+        "import os, signal\nos.kill(-1, signal.SIGKILL)   # every process it may signal: only its own sandbox's\n"
+        "os.kill(os.getppid(), signal.SIGKILL)\n")),
+    "ptrace_parent": dict(conv_answer=solution_source(CONV), extra_after=(
+        "import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+        "print('attach', libc.ptrace(16, os.getppid(), 0, 0), ctypes.get_errno())\n")),
+    "output_flood": dict(conv_answer=solution_source(CONV), extra_after=(
+        "import os, sys\nfor _ in range(20):\n    sys.stdout.write('x' * 1_000_000)\n"
+        "for _ in range(20):\n    os.write(2, b'y' * 1_000_000)\n")),
+    "fork_bomb": dict(conv_answer=solution_source(CONV), extra_after=(
+        "import os, time\nkids = 0\nfor _ in range(100_000):\n    try:\n        if os.fork() == 0:\n"
+        "            time.sleep(600)\n            os._exit(0)\n        kids += 1\n"
+        "    except OSError as exc:\n        print('fork refused after', kids, 'children:', exc)\n        break\n")),
+    "big_file": dict(conv_answer=solution_source(CONV), extra_after=(
+        "chunk = b'0' * 64 * 1024 ** 2\nfor target in ['/grade/big.bin', '/tmp/big.bin']:\n    written = 0\n"
+        "    try:\n        with open(target, 'wb') as f:\n            for _ in range(160):   # 10 GB\n"
+        "                f.write(chunk)\n                written += len(chunk)\n"
+        "    except OSError as exc:\n        print(target, 'stopped after', written >> 20, 'MB:', exc)\n")),
+    "exit_mid_cell": dict(conv_answer=solution_source(CONV), extra_before_rf="print('half a line', end='')\nimport os\nos._exit(3)"),
+    "binary_bytes": dict(conv_answer=STUB, extra_after=(
+        "import json, os, sys\nsys.stdout.buffer.write(b'\\xff\\xfe\\x80 not utf-8\\n')\nsys.stdout.flush()\n"
+        "open(os.environ['CNNCOURSE_GRADE_RESULTS'], 'ab').write(b'\\xff\\xfe' + "
+        f"{FAKE_PASS}.encode() + b'\\n')\n")),
+    "hardcoded_public": dict(conv_answer=solution_source(CONV), rf_answer=False),   # RF answer set below
+    "duplicate_last_blank": dict(),   # built below: an honest copy first, a blank copy last
 }
+
+
+def hardcoded_rf_answer():
+    """An answer that only knows the public cases of the learner's own check: it passes that check."""
+    from cnncourse.checks.lesson02 import RF_CASES
+    from cnncourse.analysis.receptive_field import receptive_field
+
+    table = {repr([tuple(layer) for layer in stack]): [r for r, _ in receptive_field(stack)] for stack in RF_CASES}
+    return ("def receptive_field_sizes(layers):\n"
+            f"    answers = {table!r}\n"
+            "    return answers.get(repr([tuple(layer) for layer in layers]), [1] * len(layers))\n")
 
 
 def detached_child_cell(own_path, witness):
@@ -116,8 +172,11 @@ def batch(tmp_path_factory):
     put("honest", notebook(conv_answer=solution_source(CONV)))
     put("blank", notebook(rf_answer=False))
     for stem, spec in ATTACKS.items():
-        if stem != "duplicate_id":
+        if stem not in ("duplicate_id", "duplicate_last_blank", "hardcoded_public"):
             put(stem, notebook(**spec))
+    hardcoded = notebook(**ATTACKS["hardcoded_public"])
+    next(c for c in hardcoded.cells if nbs.cell_info(c) == {"exercise": RF, "role": "solution"}).source = hardcoded_rf_answer()
+    put("hardcoded_public", hardcoded)
     dup = notebook(conv_answer=solution_source(CONV))
     blank_copy = next(c for c in nbs.make_lesson(nbs.read(paths.SOLUTIONS_DIR / f"{LESSON}.ipynb")).cells
                       if nbs.cell_info(c).get("exercise") == CONV and nbs.cell_info(c)["role"] == "solution")
@@ -125,6 +184,11 @@ def batch(tmp_path_factory):
     blank_copy["id"] = "blank-copy"
     dup.cells.insert(at, blank_copy)
     put("duplicate_id", dup)
+    last_blank = notebook(conv_answer=solution_source(CONV))
+    at = max(i for i, c in enumerate(last_blank.cells) if nbs.cell_info(c) == {"exercise": CONV, "role": "solution"})
+    blank_last = nbformat.from_dict(dict(blank_copy, id="blank-last"))
+    last_blank.cells.insert(at + 1, blank_last)
+    put("duplicate_last_blank", last_blank)
     put("detached", notebook(conv_answer=solution_source(CONV),
                              extra_after=detached_child_cell(folder / "02_detached.ipynb", witness)))
     put("ignores_sigint", notebook(conv_answer=solution_source(CONV), extra_after=(
@@ -139,6 +203,13 @@ def batch(tmp_path_factory):
     v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": []}]}
     (folder / "02_old.ipynb").write_text(json.dumps(v3))
     files["old"] = folder / "02_old.ipynb"
+    many = notebook(conv_answer=solution_source(CONV))
+    many.cells += [nbformat.v4.new_code_cell("pass") for _ in range(10_000)]
+    (folder / "02_many_cells.ipynb").write_text(nbs.dumps(many))
+    files["many_cells"] = folder / "02_many_cells.ipynb"
+    latin1 = nbs.dumps(notebook(conv_answer=solution_source(CONV) + "\n# r\u00e9sum\u00e9")).encode("latin-1", errors="replace")   # as a Windows-1252 editor saves it
+    (folder / "02_latin1.ipynb").write_bytes(latin1)
+    files["latin1"] = folder / "02_latin1.ipynb"
 
     hashes = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in PROTECTED + [files["detached"], files["honest"]]}
     started = time.time()
@@ -230,8 +301,75 @@ def test_cell_ignoring_interrupts_is_stopped_and_earlier_exercises_kept(batch):
 
 @pytest.mark.parametrize("stem,reason", [
     ("nested", "nested too deeply"), ("fifo", "named pipe"), ("link", "symbolic link"),
-    ("old", "jupyter nbconvert --to notebook --nbformat 4"),
+    ("old", "jupyter nbconvert --to notebook --nbformat 4"), ("many_cells", "more than the 2,000"),
+    ("latin1", "not UTF-8"),
 ])
 def test_malformed_files_become_error_rows(batch, stem, reason):
     result = batch[0][stem]
     assert not result.readable and reason in result.error and result.exercises == []
+
+
+# --- issue 18, second round ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stem,flag", [
+    ("gc_patch_checker", "gc"), ("ctypes_registry", "ctypes"), ("inherited_fds", None), ("proc_parent", None),
+    ("binary_bytes", None),
+])
+def test_tampering_from_inside_the_kernel_scores_zero_on_the_cheated_exercise(batch, stem, flag):
+    """Patching the checker through gc or ctypes, forged lines on every inherited descriptor or in raw bytes,
+    reaching the solutions through /proc: the cheated exercise scores zero; the honest one still counts."""
+    result = batch[0][stem]
+    ex = by_id(result)
+    assert not ex[CONV].passed, (stem, ex[CONV].message)
+    assert len(ex[CONV].message) <= 300
+    if flag:
+        assert any(flag in f for f in result.flags), (stem, result.flags)
+    if stem != "inherited_fds":   # writing on the kernel's own sockets may take the kernel down with it
+        assert ex[RF].passed, (stem, ex[RF].message, result.error)
+        assert result.score == 1
+
+
+@pytest.mark.parametrize("stem", ["kill_everything", "ptrace_parent", "output_flood", "fork_bomb", "big_file"])
+def test_attacks_on_the_machine_keep_what_was_graded_and_spare_the_neighbours(batch, stem):
+    """Signalling or tracing the parent, an output flood, a fork bomb, a 10 GB file: run after both checks,
+    so the submission keeps its 3 points, and the batch (honest neighbours included) is unharmed."""
+    results = batch[0]
+    result = results[stem]
+    assert result.score == 3, (stem, result.error, [e.message for e in result.exercises])
+    assert results["honest"].score == 3 and results["honest"].error is None
+    if stem == "kill_everything":
+        assert "kernel exited" in result.error
+
+
+def test_a_ten_gigabyte_file_is_cut_at_the_file_size_limit(batch):
+    result = batch[0]["big_file"]
+    assert result.error is None, result.error   # the writes fail with EFBIG; the kernel lives on
+
+
+def test_exit_in_the_middle_of_a_cell_keeps_earlier_exercises(batch):
+    result = batch[0]["exit_mid_cell"]
+    ex = by_id(result)
+    assert ex[CONV].passed and not ex[RF].passed and result.score == 2
+    assert "kernel exited" in result.error and "kernel exited" in ex[RF].message
+
+
+def test_duplicate_with_a_blank_last_copy_grades_the_blank_one_and_flags_it(batch):
+    result = batch[0]["duplicate_last_blank"]
+    assert not by_id(result)[CONV].passed and result.score == 1
+    assert any("2 solution cells" in f for f in result.flags)
+
+
+def test_answer_that_knows_only_the_public_cases_passes_its_own_check_but_scores_zero(batch):
+    """Hidden cases (and secret random draws) are what grading adds to the learner's own check."""
+    from cnncourse.checks import REGISTRY
+    from cnncourse.checks.expect import grading_seed
+
+    namespace = {}
+    exec(hardcoded_rf_answer(), namespace)   # the learner's own check cell: public cases only
+    assert grading_seed() is None
+    REGISTRY[RF].checker(namespace["receptive_field_sizes"])
+    result = batch[0]["hardcoded_public"]
+    ex = by_id(result)
+    assert not ex[RF].passed and "you returned" in ex[RF].message, ex[RF].message
+    assert ex[CONV].passed and result.score == 2
+

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import expect_true
+from cnncourse.checks.expect import expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 DENSE_CASES = [(784, 128, True), (128, 10, True), (3, 7, False), (1, 1, True), (2048, 1000, True)]
@@ -30,11 +30,11 @@ def _keras_conv_params(kernel_size, c_in, c_out, use_bias):
 def layer_param_counts(dense_params, conv2d_params):
     """``dense_params(n_in, n_out, use_bias=True)`` and ``conv2d_params(kernel_size, c_in, c_out, use_bias=True)``
     must equal Keras ``count_params()`` on hidden layer shapes."""
-    for n_in, n_out, bias in DENSE_CASES:
+    for n_in, n_out, bias in DENSE_CASES + hidden_cases("01.layer_param_counts:dense"):
         got, want = dense_params(n_in, n_out, use_bias=bias), _keras_dense_params(n_in, n_out, bias)
         expect_true(int(got) == want, f"dense_params({n_in}, {n_out}, use_bias={bias}) returned {got}, Keras counts {want}. "
                     "Hint: one weight per (input, output) pair, plus one bias per output unit when use_bias.")
-    for ks, c_in, c_out, bias in CONV_CASES:
+    for ks, c_in, c_out, bias in CONV_CASES + hidden_cases("01.layer_param_counts:conv"):
         got, want = conv2d_params(ks, c_in, c_out, use_bias=bias), _keras_conv_params(ks, c_in, c_out, bias)
         expect_true(int(got) == want, f"conv2d_params({ks!r}, {c_in}, {c_out}, use_bias={bias}) returned {got}, Keras counts {want}. "
                     "Hint: each of the c_out filters spans kh x kw x c_in weights (kernel_size may be an int or a "

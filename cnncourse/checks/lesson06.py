@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import case_rng, expect_close, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 
@@ -12,8 +12,8 @@ def momentum_update(student_fn):
     """SGD with momentum and Nesterov momentum, step by step like keras.optimizers.SGD(momentum=..., nesterov=...)"""
     import keras
 
-    rng = np.random.default_rng(66)
-    for lr, mom in [(0.1, 0.9), (0.05, 0.5), (0.3, 0.0)]:
+    rng = case_rng(66)
+    for lr, mom in [(0.1, 0.9), (0.05, 0.5), (0.3, 0.0)] + hidden_cases("06.momentum_update"):
         w0 = rng.normal(size=(3, 4)).astype(np.float32)
         var = keras.Variable(w0.copy())
         opt = keras.optimizers.SGD(lr, momentum=mom)

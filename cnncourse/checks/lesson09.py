@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import expect_shape, expect_true
+from cnncourse.checks.expect import case_rng, expect_shape, expect_true
 from cnncourse.checks.registry import exercise
 
 
 def _hidden_images():
-    rng = np.random.default_rng(9)
+    rng = case_rng(9)
     gray = rng.integers(1, 256, size=(12, 10)).astype(np.uint8)          # no zero pixels: shifts are visible
     color = rng.uniform(0.1, 1.0, size=(9, 11, 3)).astype(np.float32)
     return [gray, color]
@@ -85,7 +85,7 @@ def build_augmenter(build_fn):
                     + (" (Keras' default)" if layer.fill_mode == "reflect" else "")
                     + ": Fashion-MNIST has a black background; pass fill_mode='constant' (zeros) to every layer "
                       "that fills pixels (RandomTranslation, RandomRotation, RandomZoom)")
-    x = np.random.default_rng(0).uniform(0, 1, size=(8, 28, 28, 1)).astype("float32")
+    x = case_rng(0).uniform(0, 1, size=(8, 28, 28, 1)).astype("float32")
     y_inf = np.asarray(augmenter(x, training=False))
     expect_shape(y_inf, x.shape, "inference output")
     expect_true(np.allclose(y_inf, x, atol=1e-6), "at inference (training=False) the pipeline must return its input unchanged")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import expect_true
+from cnncourse.checks.expect import expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 # (input_hw, c_in, c_out, kernel, stride, padding): hidden cases for 10.conv_flops
@@ -119,7 +119,7 @@ def conv_flops(student_fn):
     """conv_macs(input_hw, c_in, c_out, kernel, stride, padding) on hidden layer configurations."""
     from cnncourse.analysis.flops import conv_macs
 
-    for hw, c_in, c_out, kernel, stride, padding in CONV_CASES:
+    for hw, c_in, c_out, kernel, stride, padding in CONV_CASES + hidden_cases("10.conv_flops"):
         expected = conv_macs(hw, c_in, c_out, kernel, stride, padding)
         got = student_fn(hw, c_in, c_out, kernel, stride=stride, padding=padding)
         case = f"conv_macs({hw}, c_in={c_in}, c_out={c_out}, kernel={kernel}, stride={stride}, padding={padding!r})"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import expect_true
+from cnncourse.checks.expect import case_rng, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 # (input shape, filters, stride): hidden cases for 11.residual_block
@@ -60,7 +60,7 @@ def residual_block(block_fn):
 
     from cnncourse.models import modern
 
-    rng = np.random.default_rng(11)
+    rng = case_rng(11)
     for shape, filters, stride in RESIDUAL_CASES:
         case = f"input {shape}, filters={filters}, stride={stride}"
         model = _block_model(block_fn, shape, filters, stride)
@@ -103,7 +103,7 @@ def separable_params(conv_params_fn, separable_params_fn):
     """Both formulas against Keras Conv2D / SeparableConv2D ``count_params`` on hidden cases."""
     import keras
 
-    for k, c_in, c_out, m, bias in SEPARABLE_CASES:
+    for k, c_in, c_out, m, bias in SEPARABLE_CASES + hidden_cases("11.separable_params"):
         conv = keras.layers.Conv2D(c_out, k, use_bias=bias)
         conv.build((None, 16, 16, c_in))
         sep = keras.layers.SeparableConv2D(c_out, k, depth_multiplier=m, use_bias=bias)

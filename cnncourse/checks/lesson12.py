@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import expect_close, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_true
 from cnncourse.checks.registry import exercise
 
 
@@ -12,7 +12,7 @@ def top_k(student_fn):
     """``top_k(probs, k, names)`` -> per row, the k (name, probability) pairs, most likely first."""
     from cnncourse.data.imagenet import top_k as reference
 
-    rng = np.random.default_rng(12)
+    rng = case_rng(12)
     cases = [(rng.dirichlet(np.ones(7), size=3), 3, [f"class{i}" for i in range(7)]),
              (rng.dirichlet(np.ones(20) * 0.3, size=5), 5, [f"c{i:02d}" for i in range(20)]),
              (rng.dirichlet(np.ones(4), size=1), 1, ["cat", "dog", "cup", "car"])]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnncourse.vision import boxes, masks
-from cnncourse.checks.expect import expect_close, expect_shape, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true
 from cnncourse.checks.registry import exercise
 
 
@@ -15,7 +15,7 @@ def _random_boxes(rng, n, size=64.0):
 
 
 def _iou_cases():
-    rng = np.random.default_rng(1414)
+    rng = case_rng(1414)
     yield "disjoint boxes", np.array([[0, 0, 10, 10]], float), np.array([[20, 20, 30, 30]], float)
     yield "boxes touching at an edge", np.array([[0, 0, 10, 10]], float), np.array([[0, 10, 10, 20]], float)
     yield "a box inside another", np.array([[0, 0, 20, 20]], float), np.array([[5, 5, 10, 10], [0, 0, 20, 20]], float)
@@ -40,7 +40,7 @@ def nms(student_fn):
     """greedy non-max suppression against tf.image.non_max_suppression"""
     import tensorflow as tf
 
-    rng = np.random.default_rng(77)
+    rng = case_rng(77)
     for case, threshold in enumerate([0.5, 0.3, 0.7, 0.5]):
         n = [12, 30, 20, 1][case]
         centres = rng.uniform(10, 50, (3, 2))[rng.integers(0, 3, n)] + rng.normal(0, 3, (n, 2))
@@ -66,7 +66,7 @@ def per_class_iou(student_fn):
     """per-class IoU of integer label masks"""
     import keras
 
-    rng = np.random.default_rng(3)
+    rng = case_rng(3)
     for case in range(4):
         n_classes = [3, 5, 11, 4][case]
         y_true = rng.integers(0, n_classes, (2, 16, 16))

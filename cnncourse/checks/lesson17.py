@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 
 @exercise("17.magnitude_prune", points=2)
 def magnitude_prune(student_fn):
     """Zero the smallest-magnitude weights of one layer at a given sparsity."""
-    rng = np.random.default_rng(1717)
+    rng = case_rng(1717)
     # 0.7 * 36 = 25.2 and 0.337 * 100 = 33.7: int() and ceil() both miss round() on one of them
     cases = [((3, 3, 8, 16), 0.5), ((64, 10), 0.9), ((5, 7), 0.0), ((3, 3, 1, 4), 0.7), ((100,), 0.337)]
     for shape, sparsity in cases:
@@ -36,7 +36,7 @@ def magnitude_prune(student_fn):
 @exercise("17.low_rank_dense", points=2)
 def low_rank_dense(student_fn):
     """Rank-r factorization W ~ A @ B of a dense kernel by truncated SVD."""
-    rng = np.random.default_rng(1718)
+    rng = case_rng(1718)
     cases = [(20, 10, 3), (64, 32, 8), (12, 30, 5), (16, 16, 16), (40, 10, 1)]
     for n, m, r in cases:
         w = rng.normal(size=(n, m))
@@ -57,8 +57,8 @@ def distillation_loss(student_fn):
     """Hinton's distillation loss: hard cross-entropy + T^2-scaled KL on softened probabilities."""
     from cnncourse.deploy.compression import distillation_loss_np  # imports keras: only when this check runs
 
-    rng = np.random.default_rng(1719)
-    for n, t, alpha in [(8, 4.0, 0.1), (5, 1.0, 0.5), (16, 8.0, 0.0), (3, 2.0, 1.0), (10, 3.0, 0.3)]:
+    rng = case_rng(1719)
+    for n, t, alpha in [(8, 4.0, 0.1), (5, 1.0, 0.5), (16, 8.0, 0.0), (3, 2.0, 1.0), (10, 3.0, 0.3)] + hidden_cases("17.distillation_loss"):
         labels = rng.integers(0, 10, size=n)
         s, te = rng.normal(scale=3, size=(n, 10)), rng.normal(scale=3, size=(n, 10))
         got = float(student_fn(labels, s, te, temperature=t, alpha=alpha))

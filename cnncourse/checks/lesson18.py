@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnncourse.ops.attention import scaled_dot_product_attention as reference_attention
-from cnncourse.checks.expect import case_rng, expect_close, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 from cnncourse.training.semi_supervised import select_pseudo_labels as reference_select
 
@@ -18,7 +18,7 @@ def _random_probs(rng, n, k, sharpness):
 @exercise("18.pseudo_label_select", points=2)
 def pseudo_label_select(student_fn):
     """Confident, class-balanced pseudo-labels from predicted probabilities."""
-    rng = np.random.default_rng(1818)
+    rng = case_rng(1818)
     cases = [(200, 10, 3.0, 0.9, None), (300, 10, 4.0, 0.8, 5), (50, 3, 2.0, 0.5, 4),
              (400, 10, 1.0, 0.95, 10), (120, 5, 3.0, 0.7, 1)]
     for n, k, sharp, threshold, cap in cases:
@@ -50,9 +50,9 @@ def pseudo_label_select(student_fn):
 @exercise("18.self_attention", points=2)
 def self_attention(student_fn):
     """Scaled dot-product attention softmax(Q K^T / sqrt(d_k)) V in NumPy."""
-    rng = np.random.default_rng(1819)
+    rng = case_rng(1819)
     for shape_q, shape_k, dv in [((4, 8), (4, 8), 8), ((2, 5, 6), (2, 7, 6), 3), ((3, 2, 9, 16), (3, 2, 9, 16), 4),
-                                 ((1, 6, 2), (1, 3, 2), 5)]:
+                                 ((1, 6, 2), (1, 3, 2), 5)] + hidden_cases("18.self_attention"):
         q = rng.normal(size=shape_q) * 2
         k = rng.normal(size=shape_k) * 2
         v = rng.normal(size=shape_k[:-1] + (dv,))

@@ -12,6 +12,9 @@ from cnncourse.course import notebooks as nbs
 from cnncourse.course import paths
 
 
+MAX_CELLS = 2000   # a lesson has about 100; more is refused before anything runs (each cell costs kernel time)
+
+
 class SubmissionError(ValueError):
     """The submission cannot be graded (unreadable, not a notebook, unknown or wrong lesson)."""
 
@@ -42,6 +45,9 @@ def read_submission(data: bytes, name: str) -> nbformat.NotebookNode:
     except Exception as exc:  # nbformat raises several types for malformed notebooks
         first = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise SubmissionError(f"{name}: not a valid Jupyter notebook: {first[:200]}") from None
+    if len(nb.cells) > MAX_CELLS:
+        raise SubmissionError(f"{name}: {len(nb.cells):,} cells, more than the {MAX_CELLS:,} a submission may have "
+                              "(a lesson has about 100); delete the added cells and submit again")
     return nb
 
 

@@ -54,7 +54,7 @@ def grade_command(
         err.print(f"[red]cannot grade:[/red] {exc}")
         raise typer.Exit(2)
     if kind == "none":
-        err.print("[bold red]WARNING: --sandbox none: the learners' code runs with YOUR permissions, can read "
+        err.print("[bold red]WARNING: --sandbox none: nothing is isolated. The learners' code runs with YOUR permissions, can read "
                   "solutions/ and other submissions, use the network, and leave processes behind. "
                   "Only time/memory/file-size limits apply.[/bold red]")
     # Check the gradebook and --student-from before grading, not after hours of it.

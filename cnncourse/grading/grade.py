@@ -149,13 +149,16 @@ def _environment(kind: str, workdir: Path, inside: Path, seed: int) -> dict:
     env = {RESULTS_ENV: str(inside / "results.jsonl"), PROGRESS_ENV: str(inside / "progress"),
            "CNNCOURSE_CASE_SEED": str(seed), "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONDONTWRITEBYTECODE": "1",
            "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "CUDA_VISIBLE_DEVICES": "", "LANG": "C.UTF-8"}
+    if kind in ("bwrap", "none"):
+        # The kernel must import the very package this grader runs (its folder, not the venv's editable install).
+        course = str(paths.PACKAGE_DIR.parent)
+        rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != course]
+        env["PYTHONPATH"] = os.pathsep.join([course, *rest])
     if kind == "none":
         return dict(os.environ, **env)
     env.update(HOME=str(Path.home()), CNNCOURSE_HOME="/tmp/cnncourse-home", JUPYTER_RUNTIME_DIR="/tmp/jupyter-runtime",
                IPYTHONDIR="/tmp/ipython", MPLCONFIGDIR="/tmp/matplotlib",
                PATH=os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]))
-    if os.environ.get("PYTHONPATH") and kind == "bwrap":
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return env
 
 
@@ -174,12 +177,12 @@ def _run_sandboxed(workdir: Path, notebook_name: str, kind: str, limits: sb.Limi
     elif kind in ("docker", "podman"):
         workdir.chmod(0o777)   # the container's uid 65534 writes its results there
     name = f"cnncourse-grade-{secrets.token_hex(6)}"
-    cmd = sb.command(kind, inner, workdir, _environment(kind, workdir, inside, seed), limits, hide=hide, uid=uid,
-                     name=name, image=image)
+    env = _environment(kind, workdir, inside, seed)
+    cmd = sb.command(kind, inner, workdir, env, limits, hide=hide, uid=uid, name=name, image=image)
     log = workdir.parent / "sandbox.log"
     with open(log, "wb") as err:
         proc = subprocess.Popen(cmd, cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                                start_new_session=True)
+                                start_new_session=True, env=env if kind == "none" else None)  # sandboxes set their own
         stopped = False
         try:
             proc.wait(timeout=limits.wall_seconds)

@@ -38,6 +38,7 @@ class Limits:
     memory_gb: float = 8.0          # address space of each process (RLIMIT_AS), not a cgroup total
     file_size_mb: int = 256         # largest file a process may write
     max_processes: int = 256        # processes/threads of the sandbox's uid
+    tmpfs_mb: int = 1024            # size of each in-memory folder of the sandbox (/tmp, /dev/shm, $HOME)
 
     def prlimit(self, extra_processes: int = 0) -> list[str]:
         """``prlimit`` arguments applying these limits to the command that follows."""
@@ -158,8 +159,8 @@ def bwrap_command(inner: list[str], workdir: Path, env: dict, limits: Limits, hi
             writable = made[container] == "--tmpfs" and container != Path("/")   # e.g. /tmp/cnncourse-home
             cmd += ["--perms", "1777" if writable else "0755", "--dir", str(parent)]
             made[parent] = "--dir"
-        if option == "--tmpfs":
-            cmd += ["--perms", "1777", "--tmpfs", str(dest)]
+        if option == "--tmpfs":   # RAM-backed: sized, so files written there cannot fill the grader's memory
+            cmd += ["--perms", "1777", "--size", str(limits.tmpfs_mb * 1024 ** 2), "--tmpfs", str(dest)]
         elif option == "--symlink":
             cmd += ["--symlink", str(source), str(dest)]
         else:
