@@ -93,3 +93,54 @@ def test_small_models_train_a_step():
     for model in (modern.resnet_small(stages=(4, 8), blocks_per_stage=1), modern.mobilenet_small(),
                   modern.densenet_small(blocks=(2, 2), growth_rate=4)):
         assert np.isfinite(train_step(model, x, np.arange(4)))
+
+
+def test_bottleneck_block_counts_and_shapes():
+    block = block_model(modern.bottleneck_block, (8, 8, 256), 64)
+    assert block.output_shape == (None, 8, 8, 256)
+    assert block.count_params() == 256 * 64 + 9 * 64 * 64 + 64 * 256 + 2 * bn(64) + bn(256)   # identity shortcut
+    down = block_model(modern.bottleneck_block, (8, 8, 64), 32, stride=2)
+    assert down.output_shape == (None, 4, 4, 128)
+    assert down.count_params() == 64 * 32 + 9 * 32 * 32 + 32 * 128 + 2 * bn(32) + bn(128) + 64 * 128 + bn(128)
+
+
+def test_preact_block_is_an_exact_identity_when_its_branch_is_zero():
+    block = block_model(modern.preact_residual_block, (6, 6, 8), 8)
+    block.get_layer("preact_conv2").set_weights([np.zeros((3, 3, 8, 8), "float32")])
+    x = np.random.default_rng(1).standard_normal((2, 6, 6, 8)).astype("float32")
+    np.testing.assert_array_equal(block(x, training=False), x)       # negatives kept: nothing after the add
+    net = modern.resnet_small(stages=(8, 16), blocks_per_stage=1, preact=True)
+    assert net.output_shape == (None, 10) and "final_bn" in [layer.name for layer in net.layers]
+
+
+def test_inverted_residual_with_and_without_se():
+    plain = block_model(modern.inverted_residual, (8, 8, 16), 16, expand=6)
+    assert plain.count_params() == 16 * 96 + 9 * 96 + 96 * 16 + 2 * bn(96) + bn(16)
+    assert any(isinstance(layer, keras.layers.Add) for layer in plain.layers)
+    se = block_model(modern.inverted_residual, (8, 8, 16), 24, expand=6, stride=2, se_ratio=0.25)
+    assert se.output_shape == (None, 4, 4, 24)
+    assert not any(isinstance(layer, keras.layers.Add) for layer in se.layers)      # shape changes: no shortcut
+    se_weights = (96 * 4 + 4) + (4 * 96 + 96)
+    assert se.count_params() == 16 * 96 + 9 * 96 + 96 * 24 + 2 * bn(96) + bn(24) + se_weights
+
+
+def test_fold_batchnorm_matches_keras_inference():
+    rng = np.random.default_rng(3)
+    conv = keras.layers.Conv2D(5, 3, padding="same")
+    bn_layer = keras.layers.BatchNormalization(epsilon=0.01)
+    x = rng.standard_normal((2, 7, 7, 4)).astype("float32")
+    bn_layer(conv(x))
+    conv.set_weights([rng.standard_normal(w.shape).astype("float32") for w in conv.get_weights()])
+    bn_layer.set_weights([rng.uniform(0.5, 2, 5).astype("float32"), rng.standard_normal(5).astype("float32"),
+                          rng.standard_normal(5).astype("float32"), rng.uniform(0.01, 2, 5).astype("float32")])
+    kernel, bias = modern.fold_batchnorm(*conv.get_weights(), *bn_layer.get_weights(), epsilon=0.01)
+    folded = keras.layers.Conv2D(5, 3, padding="same")
+    folded.build(x.shape)
+    folded.set_weights([kernel.astype("float32"), bias.astype("float32")])
+    np.testing.assert_allclose(folded(x), bn_layer(conv(x), training=False), atol=1e-4)
+    try:
+        modern.fold_batchnorm(np.ones((3, 3, 4, 5)), None, np.ones(4), np.zeros(5), np.zeros(5), np.ones(5))
+    except ValueError as err:
+        assert "gamma has shape (4,)" in str(err)
+    else:
+        raise AssertionError("a gamma with the wrong length must be refused")

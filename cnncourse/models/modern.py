@@ -8,6 +8,11 @@
   pointwise 1x1 (the depthwise-separable convolution of Xception).
 * :func:`dense_block` / :func:`transition` / :func:`densenet_small` -- DenseNet (Huang et al., 2016): every
   layer sees the concatenation of all earlier maps and adds ``growth_rate`` channels.
+* :func:`bottleneck_block` -- ResNet-50's 1x1 reduce / 3x3 / 1x1 expand block (He et al., 2015);
+  :func:`preact_residual_block` -- the pre-activation ordering BN-ReLU-conv (He et al., 2016b).
+* :func:`inverted_residual` / :func:`squeeze_excite` -- MobileNetV2's MBConv (Sandler et al., 2018) with
+  squeeze-and-excitation (Hu et al., 2018), the block of EfficientNet.
+* :func:`fold_batchnorm` -- batch norm at inference folded into the preceding convolution's kernel and bias.
 
 Blocks take and return Keras tensors, so they compose inside ``keras.Model(inputs, outputs)``.
 
@@ -50,26 +55,140 @@ def plain_block(x, filters: int, stride: int = 1, name: str = "plain"):
 
 
 def resnet_small(input_shape=(28, 28, 1), num_classes: int = 10, stages=(16, 32, 64),
-                 blocks_per_stage: int = 2, residual: bool = True, stem_stride: int = 1) -> keras.Model:
+                 blocks_per_stage: int = 2, residual: bool = True, stem_stride: int = 1,
+                 preact: bool = False) -> keras.Model:
     """A CIFAR-style ResNet: 3x3 stem, ``len(stages)`` stages of ``blocks_per_stage`` blocks
     (stride 2 at the start of every stage but the first), global average pool, softmax.
 
     Depth = ``2 * len(stages) * blocks_per_stage + 2`` weighted layers. With ``residual=False``
-    it is the plain network of the same depth (no shortcuts, otherwise identical).
+    it is the plain network of the same depth: the same main-path layers without the shortcuts, so
+    also without the 1x1 projection convs (+ BN) of the blocks that change shape. ``preact=True``
+    uses :func:`preact_residual_block` (and a final BN-ReLU before the pooling, as He et al., 2016b).
     """
-    block = residual_block if residual else plain_block
+    if preact and not residual:
+        raise ValueError("preact=True needs residual=True: pre-activation is an ordering of the residual block")
+    block = preact_residual_block if preact else (residual_block if residual else plain_block)
     inputs = keras.Input(shape=input_shape, name="image")
     x = layers.Conv2D(stages[0], 3, strides=stem_stride, padding="same", use_bias=False, name="stem_conv")(inputs)
-    x = layers.BatchNormalization(name="stem_bn")(x)
-    x = layers.Activation("relu", name="stem_relu")(x)
+    if not preact:
+        x = layers.BatchNormalization(name="stem_bn")(x)
+        x = layers.Activation("relu", name="stem_relu")(x)
     for s, filters in enumerate(stages, start=1):
         for b in range(1, blocks_per_stage + 1):
             stride = 2 if (s > 1 and b == 1) else 1
             x = block(x, filters, stride=stride, name=f"s{s}b{b}")
+    if preact:
+        x = layers.BatchNormalization(name="final_bn")(x)
+        x = layers.Activation("relu", name="final_relu")(x)
     x = layers.GlobalAveragePooling2D(name="gap")(x)
     outputs = layers.Dense(num_classes, activation="softmax", name="predictions")(x)
     depth = 2 * len(stages) * blocks_per_stage + 2
     return keras.Model(inputs, outputs, name=f"{'resnet' if residual else 'plain'}{depth}")
+
+
+def bottleneck_block(x, filters: int, stride: int = 1, expansion: int = 4, name: str = "bottleneck"):
+    """ResNet-50's bottleneck block; outputs ``expansion * filters`` channels.
+
+    residual path: conv1x1 (reduce to ``filters``) -> BN -> ReLU -> conv3x3(stride) -> BN -> ReLU
+                   -> conv1x1 (expand to ``expansion * filters``) -> BN      (convs without bias)
+    shortcut:      identity, or conv1x1(stride) -> BN when the shape changes
+    output:        ReLU(residual + shortcut)
+    The stride sits on the 3x3 conv (as in torchvision's ResNet-50, "v1.5"; the paper's v1 strides the
+    first 1x1).
+    """
+    out_channels = expansion * filters
+    y = layers.Conv2D(filters, 1, use_bias=False, name=f"{name}_reduce")(x)
+    y = layers.BatchNormalization(name=f"{name}_reduce_bn")(y)
+    y = layers.Activation("relu", name=f"{name}_reduce_relu")(y)
+    y = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False, name=f"{name}_conv3x3")(y)
+    y = layers.BatchNormalization(name=f"{name}_conv3x3_bn")(y)
+    y = layers.Activation("relu", name=f"{name}_conv3x3_relu")(y)
+    y = layers.Conv2D(out_channels, 1, use_bias=False, name=f"{name}_expand")(y)
+    y = layers.BatchNormalization(name=f"{name}_expand_bn")(y)
+    shortcut = x
+    if stride != 1 or x.shape[-1] != out_channels:
+        shortcut = layers.Conv2D(out_channels, 1, strides=stride, use_bias=False, name=f"{name}_proj")(x)
+        shortcut = layers.BatchNormalization(name=f"{name}_proj_bn")(shortcut)
+    y = layers.Add(name=f"{name}_add")([y, shortcut])
+    return layers.Activation("relu", name=f"{name}_out")(y)
+
+
+def preact_residual_block(x, filters: int, stride: int = 1, name: str = "preact"):
+    """Pre-activation basic block (He et al., 2016b): ``x + F(x)`` with nothing after the addition.
+
+    residual path: BN -> ReLU -> conv3x3(stride) -> BN -> ReLU -> conv3x3   (convs without bias)
+    shortcut:      identity, or a 1x1 conv(stride) of the pre-activated input when the shape changes
+    output:        residual + shortcut (no ReLU: the identity path stays an identity)
+    """
+    pre = layers.BatchNormalization(name=f"{name}_bn1")(x)
+    pre = layers.Activation("relu", name=f"{name}_relu1")(pre)
+    y = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False, name=f"{name}_conv1")(pre)
+    y = layers.BatchNormalization(name=f"{name}_bn2")(y)
+    y = layers.Activation("relu", name=f"{name}_relu2")(y)
+    y = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{name}_conv2")(y)
+    shortcut = x
+    if stride != 1 or x.shape[-1] != filters:
+        shortcut = layers.Conv2D(filters, 1, strides=stride, use_bias=False, name=f"{name}_proj")(pre)
+    return layers.Add(name=f"{name}_add")([y, shortcut])
+
+
+def squeeze_excite(x, reduced_channels: int, name: str = "se"):
+    """Squeeze-and-excitation (Hu et al., 2018): rescale each channel by a gate in (0, 1) computed from the
+    whole map -- global average pool -> Dense(``reduced_channels``, ReLU) -> Dense(C, sigmoid) -> multiply."""
+    channels = x.shape[-1]
+    s = layers.GlobalAveragePooling2D(keepdims=True, name=f"{name}_squeeze")(x)
+    s = layers.Conv2D(reduced_channels, 1, activation="relu", name=f"{name}_reduce")(s)
+    s = layers.Conv2D(channels, 1, activation="sigmoid", name=f"{name}_gate")(s)
+    return layers.Multiply(name=f"{name}_excite")([x, s])
+
+
+def inverted_residual(x, filters: int, expand: int = 6, stride: int = 1, kernel: int = 3,
+                      se_ratio: float | None = None, name: str = "mbconv"):
+    """MobileNetV2's inverted residual block (MBConv), optionally with squeeze-and-excitation.
+
+    1x1 expand to ``expand * C_in`` -> BN -> ReLU6 -> depthwise kxk(stride) -> BN -> ReLU6
+    [-> SE with ``max(1, int(C_in * se_ratio))`` reduced channels, as EfficientNet] -> 1x1 project to ``filters``
+    -> BN with **no activation** (the linear bottleneck); identity shortcut added when stride is 1 and
+    ``C_in == filters`` (no projection shortcut: the block is then simply not residual).
+    """
+    c_in = x.shape[-1]
+    y = x
+    if expand != 1:
+        y = layers.Conv2D(c_in * expand, 1, use_bias=False, name=f"{name}_expand")(y)
+        y = layers.BatchNormalization(name=f"{name}_expand_bn")(y)
+        y = layers.ReLU(6.0, name=f"{name}_expand_relu6")(y)
+    y = layers.DepthwiseConv2D(kernel, strides=stride, padding="same", use_bias=False, name=f"{name}_dw")(y)
+    y = layers.BatchNormalization(name=f"{name}_dw_bn")(y)
+    y = layers.ReLU(6.0, name=f"{name}_dw_relu6")(y)
+    if se_ratio:
+        y = squeeze_excite(y, max(1, int(c_in * se_ratio)), name=f"{name}_se")
+    y = layers.Conv2D(filters, 1, use_bias=False, name=f"{name}_project")(y)
+    y = layers.BatchNormalization(name=f"{name}_project_bn")(y)
+    if stride == 1 and c_in == filters:
+        y = layers.Add(name=f"{name}_add")([y, x])
+    return y
+
+
+def fold_batchnorm(kernel, bias, gamma, beta, moving_mean, moving_variance, epsilon: float = 1e-3):
+    """Fold an inference-mode BatchNormalization into the convolution before it.
+
+    BN(conv(x)) = gamma * (W*x + b - mean) / sqrt(var + eps) + beta = (s W)*x + (s (b - mean) + beta),
+    with s = gamma / sqrt(var + eps) per output channel (the kernel's **last** axis). ``bias`` may be None
+    (a conv with ``use_bias=False``). Returns ``(kernel, bias)`` of the single equivalent convolution.
+    """
+    import numpy as np
+
+    kernel = np.asarray(kernel, dtype=np.float64)
+    c_out = kernel.shape[-1]
+    bias = np.zeros(c_out) if bias is None else np.asarray(bias, dtype=np.float64)
+    stats = {"gamma": gamma, "beta": beta, "moving_mean": moving_mean, "moving_variance": moving_variance,
+             "bias": bias}
+    for what, value in stats.items():
+        if np.shape(value) != (c_out,):
+            raise ValueError(f"{what} has shape {np.shape(value)}, expected ({c_out},): one value per output "
+                             "channel (the kernel's last axis)")
+    scale = np.asarray(gamma, dtype=np.float64) / np.sqrt(np.asarray(moving_variance, dtype=np.float64) + epsilon)
+    return kernel * scale, scale * (bias - np.asarray(moving_mean, dtype=np.float64)) + np.asarray(beta, dtype=np.float64)
 
 
 def conv_bn_relu(x, filters: int, kernel: int, stride: int = 1, name: str = "cbr"):

@@ -7,12 +7,15 @@ from . import assert_accepted, assert_rejected
 
 
 def _lenet(input_shape=(28, 28, 1), num_classes=10, act="tanh", pool=layers.AveragePooling2D, c3_padding="valid",
-           head="softmax", dropout=False, sequential=False, f6_act=None):
+           head="softmax", dropout=False, sequential=False, f6_act=None, c1_padding="same", c3_kernel=5,
+           c5_dense=False, use_bias=True, pool_strides=None):
     f6_act = f6_act or act
-    stack = [layers.Conv2D(6, 5, padding="same", activation=act), pool(2),
-             layers.Conv2D(16, 5, padding=c3_padding, activation=act), pool(2),
-             layers.Conv2D(120, 5, activation=act), layers.Flatten(),
-             layers.Dense(84, activation=f6_act)]
+    c5 = ([layers.Flatten(), layers.Dense(120, activation=act, use_bias=use_bias)] if c5_dense else
+          [layers.Conv2D(120, 5, activation=act, use_bias=use_bias), layers.Flatten()])
+    stack = [layers.Conv2D(6, 5, padding=c1_padding, activation=act, use_bias=use_bias), pool(2, strides=pool_strides),
+             layers.Conv2D(16, c3_kernel, padding=c3_padding, activation=act, use_bias=use_bias),
+             pool(2, strides=pool_strides), *c5,
+             layers.Dense(84, activation=f6_act, use_bias=use_bias)]
     if dropout:
         stack.append(layers.Dropout(0.5))
     stack.append(layers.Dense(num_classes, activation=head))
@@ -53,6 +56,11 @@ def test_lenet_accepts_reference_and_separate_activation_layers():
     pytest.param({"head": None}, "softmax", id="no-softmax"),
     pytest.param({"dropout": True}, "Dropout", id="extra-dropout"),
     pytest.param({"sequential": True}, "functional", id="sequential-model"),
+    pytest.param({"act": "sigmoid"}, "tanh", id="sigmoid-instead-of-tanh"),
+    pytest.param({"c3_kernel": (5, 3), "c3_padding": "same"}, r"expected 16 filters of 5x5", id="c3-non-square-kernel"),
+    pytest.param({"c5_dense": True}, "3 convolution layers", id="c5-as-dense-layer"),
+    pytest.param({"use_bias": False}, "every conv and Dense layer has a bias", id="no-biases"),
+    pytest.param({"pool_strides": 1}, "C3 and C5 'valid'|outputs", id="subsampling-with-stride-1"),
 ])
 def test_lenet_rejects(kwargs, match):
     assert_rejected("10.lenet5", lambda input_shape=(28, 28, 1), num_classes=10: _lenet(input_shape, num_classes, **kwargs),
