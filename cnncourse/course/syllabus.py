@@ -72,7 +72,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("03_pooling", "Pooling: downsampling that keeps what matters",
            "Max and average pooling, tolerance to small shifts, compute and memory saved, global average "
            "pooling; max-pool forward and backward in NumPy.",
-           ("analysis.costs", "analysis.plots", "analysis.shifts", "data", "models.baselines", "ops"),
+           ("analysis.costs", "analysis.plots", "analysis.shifts", "data", "models.baselines"),
            ("03.max_pool_forward", "03.max_pool_backward"),
            short='Pooling',
            shows='max vs average pooling; shift tolerance measured; compute saved; global average pooling'),

@@ -1,6 +1,6 @@
 """From-scratch NumPy layers (the lessons' subject), each tested against TensorFlow.
 
-Used in lessons 02, 03, 05, 08, 18.
+Used in lessons 02, 05, 08, 18.
 """
 from cnncourse.ops.batchnorm import batchnorm_backward, batchnorm_forward
 from cnncourse.ops.conv import (
