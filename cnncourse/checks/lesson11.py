@@ -1,4 +1,5 @@
-"""Checkers of lesson 11 (modern architectures): a residual block, and separable-conv parameter counts."""
+"""Checkers of lesson 11 (modern architectures): a residual block, separable-conv parameter counts, and batch norm
+folded into a convolution."""
 from __future__ import annotations
 
 import numpy as np
@@ -119,3 +120,68 @@ def separable_params(conv_params_fn, separable_params_fn):
             raise AssertionError(f"separable_params({k}, {c_in}, {c_out}, depth_multiplier={m}, use_bias={bias}) "
                                  f"returned {got!r}, expected {sep.count_params():,}. Hint: {hint}")
     return f"{len(SEPARABLE_CASES)} hidden cases match keras Conv2D / SeparableConv2D"
+
+
+# (kernel, c_in, c_out, use_bias, epsilon): hidden cases for 11.fold_batchnorm. c_in == c_out in some cases, so
+# that folding along the wrong kernel axis gives wrong numbers instead of a shape error; large epsilons and small
+# variances, so that forgetting epsilon shows.
+FOLD_CASES = [
+    (3, 6, 6, False, 1e-3),
+    (3, 3, 8, True, 1e-3),
+    (1, 5, 5, True, 0.1),
+    (5, 4, 7, True, 1e-2),
+]
+
+
+def _fold_case(rng, kernel, c_in, c_out, use_bias, epsilon):
+    """A Conv2D + BatchNormalization pair with random non-trivial weights and moving statistics, and a batch."""
+    import keras
+
+    conv = keras.layers.Conv2D(c_out, kernel, padding="same", use_bias=use_bias)
+    bn = keras.layers.BatchNormalization(epsilon=epsilon)
+    x = rng.normal(0.5, 1.0, (4, 9, 9, c_in)).astype("float32")
+    bn(conv(x), training=False)                                 # build both
+    weights = [rng.normal(0, 0.5, w.shape) for w in conv.get_weights()]
+    if use_bias:
+        weights[1] = rng.normal(0, 1.0, c_out)
+    conv.set_weights([w.astype("float32") for w in weights])
+    gamma = rng.uniform(0.5, 2.0, c_out) * rng.choice([-1, 1], c_out)
+    beta = rng.normal(0, 1.0, c_out)
+    mean = rng.normal(0, 2.0, c_out)
+    variance = rng.uniform(0.2, 3.0, c_out) * epsilon * 20 if epsilon >= 1e-2 else rng.uniform(1e-3, 3.0, c_out)
+    bn.set_weights([v.astype("float32") for v in (gamma, beta, mean, variance)])
+    return conv, bn, x
+
+
+@exercise("11.fold_batchnorm", points=2, title="Fold an inference-mode batch norm into the convolution before it")
+def fold_batchnorm(fold_fn):
+    """fold_batchnorm(kernel, bias, gamma, beta, moving_mean, moving_variance, epsilon) -> (kernel, bias): one
+    Conv2D with the folded weights must give the outputs of Keras' Conv2D + BatchNormalization(training=False)."""
+    import keras
+
+    from cnncourse.checks.expect import case_rng, expect_close
+
+    rng = case_rng(1111)
+    for kernel, c_in, c_out, use_bias, epsilon in FOLD_CASES:
+        conv, bn, x = _fold_case(rng, kernel, c_in, c_out, use_bias, epsilon)
+        case = f"{kernel}x{kernel} conv {c_in}->{c_out}, use_bias={use_bias}, epsilon={epsilon}"
+        expected = np.asarray(bn(conv(x), training=False))
+        gamma, beta, mean, variance = [w.copy() for w in bn.get_weights()]
+        conv_weights = conv.get_weights()
+        bias_in = conv_weights[1].copy() if use_bias else None
+        result = fold_fn(conv_weights[0].copy(), bias_in, gamma, beta, mean, variance, epsilon)
+        expect_true(isinstance(result, (tuple, list)) and len(result) == 2,
+                    f"{case}: return a pair (kernel, bias), got {type(result).__name__}")
+        folded_kernel, folded_bias = (np.asarray(r, dtype=np.float64) for r in result)
+        expect_true(folded_kernel.shape == conv_weights[0].shape,
+                    f"{case}: folded kernel has shape {folded_kernel.shape}, expected {conv_weights[0].shape}")
+        expect_true(folded_bias.shape == (c_out,), f"{case}: folded bias has shape {folded_bias.shape}, expected "
+                    f"({c_out},): one bias per output channel, also when the conv had none (use_bias=False)")
+        folded = keras.layers.Conv2D(c_out, kernel, padding="same")
+        folded.build(x.shape)
+        folded.set_weights([folded_kernel.astype("float32"), folded_bias.astype("float32")])
+        expect_close(np.asarray(folded(x)), expected, f"{case}: output of the folded conv", rtol=1e-4, atol=1e-4,
+                     hint="scale = gamma / sqrt(moving_variance + epsilon) per output channel, i.e. along the "
+                          "kernel's last axis; kernel' = kernel * scale; bias' = scale * (bias - moving_mean) + beta "
+                          "(bias = 0 when the conv has none). Inference uses the moving statistics, not a batch's")
+    return f"{len(FOLD_CASES)} hidden conv + BN pairs with random statistics: the folded conv matches Keras in inference mode"

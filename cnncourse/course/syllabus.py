@@ -128,12 +128,15 @@ LESSONS: tuple[Lesson, ...] = (
            short='Classic architectures',
            shows='LeNet-5 on real digits; AlexNet and VGG with their published parameter counts; why 3x3 stacks win'),
     Lesson("11_modern_architectures", "Modern CNN architectures: ResNet, Inception, Xception/MobileNet, DenseNet",
-           "Skip connections and residual blocks (ResNet), Inception modules and 1x1 bottlenecks, "
-           "depthwise-separable convolutions (Xception, MobileNet), dense blocks (DenseNet).",
-           ("analysis.flops", "analysis.gradflow", "data", "models.modern"),
-           ("11.residual_block", "11.separable_params"),
+           "Skip connections and residual blocks (ResNet, bottleneck, pre-activation), Inception modules and 1x1 "
+           "bottlenecks, depthwise-separable convolutions (Xception, MobileNet), inverted residuals with "
+           "squeeze-and-excitation (MobileNetV2, EfficientNet), dense blocks (DenseNet), batch norm folded for inference.",
+           ("analysis.flops", "analysis.gradflow", "data", "models.efficientnet_lite", "models.modern"),
+           ("11.residual_block", "11.separable_params", "11.fold_batchnorm"),
            short='Modern architectures',
-           shows='gradient flow in a 32-layer plain net vs a ResNet, measured; Inception; depthwise-separable convs; DenseNet'),
+           shows='gradient flow in a 32-layer plain net vs a ResNet and a 3-seed training race, measured; bottleneck and '
+                 'pre-activation blocks; Inception; depthwise-separable convs; MBConv with squeeze-and-excitation; '
+                 'DenseNet; batch norm folded into the conv'),
     Lesson("12_transfer_learning", "Transfer learning with a real ImageNet network (offline)",
            "A pre-trained EfficientNet-Lite0 loaded offline; feature extraction vs fine-tuning vs training "
            "from scratch; freezing; which layers transfer to a distant domain.",
@@ -216,6 +219,7 @@ EXERCISE_SUMMARIES: dict[str, str] = {
     "10.conv_flops": "a convolution's MACs",
     "11.residual_block": 'a residual block',
     "11.separable_params": 'separable-conv parameter counts',
+    "11.fold_batchnorm": 'batch norm folded into a conv',
     "12.top_k": 'top-k class names',
     "12.freeze_base": 'freezing all but the top blocks',
     "13.saliency": 'gradient saliency',

@@ -13,7 +13,7 @@ exactly; ``padding="symmetric"`` builds the PyTorch-default variant (``k // 2`` 
 to show what a wrong padding scheme costs. Inputs are normalised as in the original
 TensorFlow Lite code: ``(x - 127) / 128`` for RGB in 0..255 (:func:`preprocess_input`).
 
-Used in lessons 12, 13.
+Used in lessons 11, 12, 13.
 """
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Lesson 11 checkers reject residual blocks wired differently from the spec and wrong separable counts."""
+"""Lesson 11 checkers reject residual blocks wired differently from the spec, wrong separable counts and wrong
+batch-norm folds."""
+import numpy as np
 import pytest
 from keras import layers
 
@@ -80,6 +82,11 @@ def depthwise_mixes_channels(k, c_in, c_out, depth_multiplier=1, use_bias=True):
     return k * k * c_in * mid + mid * c_out + (c_out if use_bias else 0)
 
 
+def separable_bias_forgotten(k, c_in, c_out, depth_multiplier=1, use_bias=True):
+    mid = c_in * depth_multiplier
+    return k * k * mid + mid * c_out
+
+
 def conv_bias_per_input(k, c_in, c_out, use_bias=True):
     return k * k * c_in * c_out + (c_in if use_bias else 0)
 
@@ -94,6 +101,67 @@ def test_separable_accepts_reference():
     pytest.param(conv_params, pointwise_ignores_multiplier, r"\(C_in\*m\)\*C_out", id="pointwise-ignores-multiplier"),
     pytest.param(conv_params, depthwise_mixes_channels, "one k x k filter per input channel", id="depthwise-mixes-channels"),
     pytest.param(conv_bias_per_input, separable_params, "C_out biases", id="conv-bias-per-input-channel"),
+    pytest.param(conv_params, separable_bias_forgotten, "bias only on the pointwise", id="separable-bias-forgotten"),
 ])
 def test_separable_rejects(conv, sep, match):
     assert_rejected("11.separable_params", conv, sep, match=match)
+
+
+def fold_batchnorm(kernel, bias, gamma, beta, moving_mean, moving_variance, epsilon):
+    scale = gamma / np.sqrt(moving_variance + epsilon)
+    bias = np.zeros_like(gamma) if bias is None else bias
+    return kernel * scale, scale * (bias - moving_mean) + beta
+
+
+def fold_without_epsilon(kernel, bias, gamma, beta, moving_mean, moving_variance, epsilon):
+    return fold_batchnorm(kernel, bias, gamma, beta, moving_mean, moving_variance, 0.0)
+
+
+def fold_with_variance_not_std(kernel, bias, gamma, beta, moving_mean, moving_variance, epsilon):
+    scale = gamma / (moving_variance + epsilon)
+    bias = np.zeros_like(gamma) if bias is None else bias
+    return kernel * scale, scale * (bias - moving_mean) + beta
+
+
+def fold_bias_not_scaled(kernel, bias, gamma, beta, moving_mean, moving_variance, epsilon):
+    scale = gamma / np.sqrt(moving_variance + epsilon)
+    bias = np.zeros_like(gamma) if bias is None else bias
+    return kernel * scale, bias - moving_mean + beta
+
+
+def fold_mean_not_scaled(kernel, bias, gamma, beta, moving_mean, moving_variance, epsilon):
+    scale = gamma / np.sqrt(moving_variance + epsilon)
+    bias = np.zeros_like(gamma) if bias is None else bias
+    return kernel * scale, scale * bias - moving_mean + beta
+
+
+def fold_along_input_axis(kernel, bias, gamma, beta, moving_mean, moving_variance, epsilon):
+    scale = gamma / np.sqrt(moving_variance + epsilon)
+    bias = np.zeros_like(gamma) if bias is None else bias
+    return kernel * scale[:, None], scale * (bias - moving_mean) + beta     # scales C_in, not C_out
+
+
+def fold_with_initial_statistics(kernel, bias, gamma, beta, moving_mean, moving_variance, epsilon):
+    """As if BN normalised with the statistics of a fresh layer (mean 0, variance 1), not the moving ones."""
+    return fold_batchnorm(kernel, bias, gamma, beta, np.zeros_like(moving_mean), np.ones_like(moving_variance), epsilon)
+
+
+def fold_mean_and_variance_swapped(kernel, bias, gamma, beta, moving_mean, moving_variance, epsilon):
+    return fold_batchnorm(kernel, bias, gamma, beta, moving_variance, np.abs(moving_mean), epsilon)
+
+
+def test_fold_batchnorm_accepts_reference():
+    assert_accepted("11.fold_batchnorm", fold_batchnorm)
+
+
+@pytest.mark.parametrize("fn", [
+    pytest.param(fold_without_epsilon, id="epsilon-forgotten"),
+    pytest.param(fold_with_variance_not_std, id="divides-by-variance-not-std"),
+    pytest.param(fold_bias_not_scaled, id="bias-not-scaled"),
+    pytest.param(fold_mean_not_scaled, id="mean-not-scaled"),
+    pytest.param(fold_along_input_axis, id="scale-along-input-channels"),
+    pytest.param(fold_with_initial_statistics, id="initial-not-moving-statistics"),
+    pytest.param(fold_mean_and_variance_swapped, id="mean-and-variance-swapped"),
+])
+def test_fold_batchnorm_rejects(fn):
+    assert_rejected("11.fold_batchnorm", fn, match="folded conv.*Hint: scale = gamma")
