@@ -7,7 +7,7 @@ Grouped by the course's parts (what goes where: docs/authoring.md; which lesson 
 - ``data``: data sets, loaders, tf.data pipelines, class names
 - ``models``: Keras model builders (the one small CNN is ``models.fashion.small_cnn``)
 - ``training``: training loop, schedules, initialization, regularization, augmentation
-- ``vision``: Grad-CAM and saliency (``vision.interpret``), boxes, masks, transfer learning
+- ``vision``: Grad-CAM and saliency (``vision.interpret``), boxes, masks, transfer learning, FGSM (``vision.robustness``)
 - ``deploy``: compression, TFLite, serving
 - ``analysis``: costs (params, MACs, FLOPs), receptive field, shifts, gradient flow, plots
 - ``checks``, ``grading``, ``flashcards``: exercises, grading, spaced repetition
