@@ -24,6 +24,16 @@ import keras
 from keras import layers
 
 
+def _add_shortcut_and_relu(x, y, stride: int, name: str):
+    """``ReLU(y + shortcut(x))``: identity shortcut, or conv1x1(stride) -> BN when the shape changes."""
+    shortcut = x
+    if stride != 1 or x.shape[-1] != y.shape[-1]:
+        shortcut = layers.Conv2D(y.shape[-1], 1, strides=stride, use_bias=False, name=f"{name}_proj")(x)
+        shortcut = layers.BatchNormalization(name=f"{name}_proj_bn")(shortcut)
+    y = layers.Add(name=f"{name}_add")([y, shortcut])
+    return layers.Activation("relu", name=f"{name}_out")(y)
+
+
 def residual_block(x, filters: int, stride: int = 1, name: str = "res"):
     """ResNet basic block.
 
@@ -31,17 +41,12 @@ def residual_block(x, filters: int, stride: int = 1, name: str = "res"):
     shortcut:      identity, or conv1x1(stride) -> BN when the shape changes
     output:        ReLU(residual + shortcut)
     """
-    shortcut = x
     y = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False, name=f"{name}_conv1")(x)
     y = layers.BatchNormalization(name=f"{name}_bn1")(y)
     y = layers.Activation("relu", name=f"{name}_relu1")(y)
     y = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{name}_conv2")(y)
     y = layers.BatchNormalization(name=f"{name}_bn2")(y)
-    if stride != 1 or x.shape[-1] != filters:
-        shortcut = layers.Conv2D(filters, 1, strides=stride, use_bias=False, name=f"{name}_proj")(x)
-        shortcut = layers.BatchNormalization(name=f"{name}_proj_bn")(shortcut)
-    y = layers.Add(name=f"{name}_add")([y, shortcut])
-    return layers.Activation("relu", name=f"{name}_out")(y)
+    return _add_shortcut_and_relu(x, y, stride, name)
 
 
 def plain_block(x, filters: int, stride: int = 1, name: str = "plain"):
@@ -105,12 +110,7 @@ def bottleneck_block(x, filters: int, stride: int = 1, expansion: int = 4, name:
     y = layers.Activation("relu", name=f"{name}_conv3x3_relu")(y)
     y = layers.Conv2D(out_channels, 1, use_bias=False, name=f"{name}_expand")(y)
     y = layers.BatchNormalization(name=f"{name}_expand_bn")(y)
-    shortcut = x
-    if stride != 1 or x.shape[-1] != out_channels:
-        shortcut = layers.Conv2D(out_channels, 1, strides=stride, use_bias=False, name=f"{name}_proj")(x)
-        shortcut = layers.BatchNormalization(name=f"{name}_proj_bn")(shortcut)
-    y = layers.Add(name=f"{name}_add")([y, shortcut])
-    return layers.Activation("relu", name=f"{name}_out")(y)
+    return _add_shortcut_and_relu(x, y, stride, name)
 
 
 def preact_residual_block(x, filters: int, stride: int = 1, name: str = "preact"):
