@@ -127,6 +127,22 @@ ATTACKS = {
         f"{FAKE_PASS}.encode() + b'\\n')\n")),
     "hardcoded_public": dict(conv_answer=solution_source(CONV), rf_answer=False),   # RF answer set below
     "duplicate_last_blank": dict(),   # built below: an honest copy first, a blank copy last
+    # third round: the checker's own reference through its frame, the secret seed, a fake recorder channel
+    "frame_globals": dict(conv_answer=(
+        "import sys\ndef conv2d_forward(x, w, b, stride=1, pad=0):\n    frame = sys._getframe(1)\n"
+        "    while 'tf_conv2d' not in frame.f_globals:\n        frame = frame.f_back\n"
+        "    return frame.f_globals['tf_conv2d'](x, w, b, stride, pad)\n")),
+    "seed_from_proc": dict(conv_answer=(
+        "import os, cnncourse\nraw = open('/proc/self/environ', 'rb').read().split(bytes(1))\n"
+        "env = dict(item.split(b'=', 1) for item in raw if b'=' in item)\n"
+        "seed = [v for k, v in env.items() if k.endswith(b'SEED')]\n"
+        "hidden = open(os.path.join(os.path.dirname(cnncourse.__file__), 'checks', 'hid' + 'den.py')).read()\n"
+        "print('seed', seed, 'hidden cases file', len(hidden), 'characters, argv', open('/proc/self/cmdline').read()[:80])\n"
+        + STUB)),
+    "stdout_mimic": dict(conv_answer=STUB, extra_before_rf=(
+        "import json, sys\nline = " + FAKE_PASS + "\n"
+        "print('\u2714 02.conv2d_forward passed [2/2 points]')\nprint(line)\nsys.stderr.write(line + '\\n')\n"
+        "sys.__stdout__.write(line + '\\n')\n")),
 }
 
 
@@ -358,6 +374,22 @@ def test_duplicate_with_a_blank_last_copy_grades_the_blank_one_and_flags_it(batc
     result = batch[0]["duplicate_last_blank"]
     assert not by_id(result)[CONV].passed and result.score == 1
     assert any("2 solution cells" in f for f in result.flags)
+
+
+def test_reaching_the_checkers_reference_through_its_frame_is_flagged(batch):
+    """The learner's function walks up to the checker's frame and calls its reference: right values, flagged."""
+    result = batch[0]["frame_globals"]
+    assert any(".f_globals" in f and "02.conv2d_forward" in f for f in result.flags), result.flags
+    assert any("._getframe" in f for f in result.flags)
+
+
+@pytest.mark.parametrize("stem", ["seed_from_proc", "stdout_mimic"])
+def test_the_secret_seed_and_a_fake_recorder_channel_give_no_points(batch, stem):
+    """Reading the seed from /proc/self/environ and the hidden cases file tells the inputs, not the answers;
+    pass lines on stdout/stderr are not the grader's channel: the cheated exercise scores zero."""
+    result = batch[0][stem]
+    ex = by_id(result)
+    assert not ex[CONV].passed and ex[RF].passed and result.score == 1, (stem, ex[CONV].message, result.error)
 
 
 def test_answer_that_knows_only_the_public_cases_passes_its_own_check_but_scores_zero(batch):

@@ -197,3 +197,60 @@ def test_reference_map_and_no_flags_on_the_courses_own_solutions():
     for path in nbs.solution_paths():   # an honest submission: every solution cell written by the learner
         solution = nbs.read(path)
         assert analyse(solution, nbs.make_lesson(solution, path.name), solution) == [], path.name
+
+
+class _Layerish:
+    """Stands for a Keras model: variables with values and trainable flags, not plain data."""
+
+    def __init__(self):
+        self.weights, self.trainable = [np.zeros(3)], True
+
+
+def test_a_learner_function_changing_a_model_in_place_is_judged_in_the_kernel(tmp_path, monkeypatch):
+    from cnncourse.checks.registry import REGISTRY, exercise
+
+    @exercise("99.train_in_place")
+    def _train(student_fn):
+        layer = _Layerish()
+        student_fn(layer)
+        assert layer.weights[0].sum() == 3 and layer.trainable is False, "train then freeze it"
+    try:
+        def honest(layer):   # in place, as a train step or freezing does
+            layer.weights[0] += 1
+            layer.trainable = False
+        item = record(tmp_path, monkeypatch, "99.train_in_place", honest)
+        assert item["passed"] and "changed argument 1 (a _Layerish) in place" in item["unserializable"]
+        untouched = record(tmp_path, monkeypatch, "99.train_in_place", lambda layer: None)
+        assert not untouched["passed"] and untouched["unserializable"] is None   # replayed: it fails there too
+        assert not replay("99.train_in_place", untouched, 77).passed
+    finally:
+        REGISTRY.pop("99.train_in_place")
+
+
+@pytest.mark.parametrize("answer,reason", [
+    ("import sys\ndef conv2d_forward(x, w, b, stride=1, pad=0):\n    return sys._getframe(2).f_globals['tf_conv2d'](x, w, b, stride, pad)",
+     "uses .f_globals"),
+    ("import sys\nframe = getattr(sys, '_getframe')(0)", "calls getattr() for _getframe"),
+    ("from cnncourse.ops import *", "imports * from cnncourse.ops"),
+    ("import cnncourse.ops as o\nconv2d_forward = o.__dict__['conv2d_' + 'forward']", "uses .__dict__"),
+    ("def conv2d_forward(x, w, b, stride=1, pad=0):\n    return checks.lesson02.tf_conv2d(x, w, b, stride, pad)",
+     "uses cnncourse.checks.lesson02.tf_conv2d"),   # `checks` is imported by the course's own setup cell
+    ("import os\nif any(k.endswith('SEED') for k in os.environ):   # only while grading\n"
+     "    from cnncourse.ops import conv2d_forward\nelse:\n    def conv2d_forward(x, w, b, stride=1, pad=0):\n        return None",
+     "reference implementation of 02.conv2d_forward"),
+])
+def test_ways_to_the_reference_without_importing_it_by_name_are_flagged(answer, reason):
+    """The checker's frame, a module's namespace, a star import, the checker module, or an import only made
+    while grading (static analysis sees both branches)."""
+    from cnncourse.course import notebooks as nbs
+    from cnncourse.grading.flags import analyse
+
+    solution = nbs.read(paths.SOLUTIONS_DIR / "02_convolution.ipynb")
+    lesson = nbs.make_lesson(solution, "02_convolution.ipynb")
+    submission = nbs.make_lesson(solution, "02_convolution.ipynb")
+    cell = next(c for c in submission.cells if nbs.cell_info(c) == {"exercise": "02.conv2d_forward", "role": "solution"})
+    cell.source = answer
+    flags = analyse(submission, lesson, solution)
+    assert any(reason in f and "02.conv2d_forward" in f for f in flags), flags
+    cell.source = "checks.conv2d_forward(lambda *a, **k: None)"   # a learner re-running a check is not flagged
+    assert analyse(submission, lesson, solution) == []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 from cnncourse.training.initialization import fans
 
@@ -44,7 +44,7 @@ def _expect_normal(standardized):
 def he_init(he_normal, glorot_uniform):
     """He normal and Glorot uniform initialisers in NumPy"""
     standardized = []
-    for shape in HIDDEN_SHAPES:
+    for shape in HIDDEN_SHAPES + hidden_cases("07.he_init"):
         fan_in, fan_out = fans(shape)
         w = _stats(he_normal, shape)
         standardized.append(w / np.sqrt(2.0 / fan_in))
@@ -78,7 +78,7 @@ def cosine_schedule(warmup_cosine_lr):
     for _ in range(3):
         peak = float(rng.uniform(0.01, 1.0))
         cases.append((peak, int(rng.integers(1, 60)), int(rng.integers(5, 400)), float(peak * rng.uniform(0.01, 0.3))))
-    for peak, warmup, decay, floor in cases:
+    for peak, warmup, decay, floor in cases + hidden_cases("07.cosine_schedule"):
         ref = keras.optimizers.schedules.CosineDecay(0.0, decay, alpha=floor / peak, warmup_target=peak,
                                                      warmup_steps=warmup)
         steps = {0, 1, warmup // 2, warmup - 1, warmup, warmup + 1, warmup + decay // 3, warmup + decay // 2,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import case_rng, expect_shape, expect_true
+from cnncourse.checks.expect import case_rng, expect_shape, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 
@@ -11,7 +11,7 @@ def _hidden_images():
     rng = case_rng(9)
     gray = rng.integers(1, 256, size=(12, 10)).astype(np.uint8)          # no zero pixels: shifts are visible
     color = rng.uniform(0.1, 1.0, size=(9, 11, 3)).astype(np.float32)
-    return [gray, color]
+    return [gray, color] + [rng.uniform(1, 200, size=shape).astype(dtype) for shape, dtype in hidden_cases("09.random_translate")]
 
 
 def _matching_shift(img, out, max_shift):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import case_rng, expect_close, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 
@@ -16,6 +16,7 @@ def top_k(student_fn):
     cases = [(rng.dirichlet(np.ones(7), size=3), 3, [f"class{i}" for i in range(7)]),
              (rng.dirichlet(np.ones(20) * 0.3, size=5), 5, [f"c{i:02d}" for i in range(20)]),
              (rng.dirichlet(np.ones(4), size=1), 1, ["cat", "dog", "cup", "car"])]
+    cases += [(rng.dirichlet(np.ones(c) * a, size=r), k, [f"n{i}" for i in range(c)]) for r, c, k, a in hidden_cases("12.top_k")]
     for probs, k, names in cases:
         got = student_fn(probs, k, names)
         want = reference(probs, k, names)
@@ -38,7 +39,7 @@ def freeze_base(student_fn):
     from cnncourse.vision.transfer import count_params, freeze_all_but_top
 
     model = build_efficientnet_lite0(input_shape=(32, 32, 3), include_top=True, num_classes=10)
-    for n_blocks, start_frozen in ((2, False), (6, True), (0, False)):
+    for n_blocks, start_frozen in [(2, False), (6, True), (0, False)] + hidden_cases("12.freeze_base"):
         model.trainable = not start_frozen
         student_fn(model, n_blocks)
         got_flags = {layer.name: bool(layer.trainable) for layer in model.layers}

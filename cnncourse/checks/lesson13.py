@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 
-def _hidden_model_and_inputs(seed: int):
+def _hidden_model_and_inputs(seed: int, n: int = 3):
     """A small random functional CNN (logits out) and inputs on which its maps are not trivial."""
     import keras
 
@@ -16,9 +16,9 @@ def _hidden_model_and_inputs(seed: int):
     keras.utils.set_random_seed(seed)
     model = gap_cnn((20, 20, 2), num_classes=5, filters=(6, 8))
     rng = case_rng(seed)
-    images = rng.uniform(0, 1, size=(3, 20, 20, 2)).astype(np.float32)
+    images = rng.uniform(0, 1, size=(n, 20, 20, 2)).astype(np.float32)
     images[:, 5:12, 8:15] += 1.0  # a bright patch, so maps have structure
-    classes = rng.integers(0, 5, size=3)
+    classes = rng.integers(0, 5, size=n)
     return model, images, classes
 
 
@@ -41,8 +41,8 @@ def _reference_saliency(model, images, classes):
 @exercise("13.grad_cam", points=2, title="Grad-CAM from scratch")
 def grad_cam(student_fn):
     """``grad_cam(model, images, class_index, layer_name)`` -> (N, h, w) maps in [0, 1], as tf-keras-vis."""
-    for seed, layer in ((13, "last_conv"), (14, "conv1")):
-        model, images, classes = _hidden_model_and_inputs(seed)
+    for seed, layer, n in [(13, "last_conv", 3), (14, "conv1", 3)] + hidden_cases("13.grad_cam"):
+        model, images, classes = _hidden_model_and_inputs(seed, n)
         want = _reference_gradcam(model, images, classes, layer)
         got = np.asarray(student_fn(model, images, classes, layer), dtype=np.float32)
         expect_shape(got, want.shape, f"Grad-CAM at {layer!r}")
@@ -57,8 +57,8 @@ def grad_cam(student_fn):
 @exercise("13.saliency", points=1, title="vanilla gradient saliency")
 def saliency(student_fn):
     """``saliency(model, images, class_index)`` -> (N, H, W) normalised |gradient| maps, as tf-keras-vis."""
-    for seed in (21, 22):
-        model, images, classes = _hidden_model_and_inputs(seed)
+    for seed, n in [(21, 3), (22, 3)] + hidden_cases("13.saliency"):
+        model, images, classes = _hidden_model_and_inputs(seed, n)
         want = _reference_saliency(model, images, classes)
         got = np.asarray(student_fn(model, images, classes), dtype=np.float32)
         expect_shape(got, want.shape, "saliency map")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnncourse.vision import boxes, masks
-from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 
@@ -21,6 +21,8 @@ def _iou_cases():
     yield "a box inside another", np.array([[0, 0, 20, 20]], float), np.array([[5, 5, 10, 10], [0, 0, 20, 20]], float)
     yield "boxes overlapping only in x", np.array([[0, 0, 10, 10]], float), np.array([[12, 2, 20, 8]], float)
     yield "random boxes (5 x 7)", _random_boxes(rng, 5), _random_boxes(rng, 7)
+    for name, *pair in hidden_cases("14.iou"):
+        yield (name, *(_random_boxes(rng, b) if isinstance(b, int) else np.array(b, float).reshape(-1, 4) for b in pair))
 
 
 @exercise("14.iou", points=2)
@@ -41,8 +43,7 @@ def nms(student_fn):
     import tensorflow as tf
 
     rng = case_rng(77)
-    for case, threshold in enumerate([0.5, 0.3, 0.7, 0.5]):
-        n = [12, 30, 20, 1][case]
+    for case, (n, threshold) in enumerate([(12, 0.5), (30, 0.3), (20, 0.7), (1, 0.5)] + hidden_cases("14.nms")):
         centres = rng.uniform(10, 50, (3, 2))[rng.integers(0, 3, n)] + rng.normal(0, 3, (n, 2))
         half = rng.uniform(5, 12, (n, 2))
         b = np.concatenate([centres - half, centres + half], axis=1)
@@ -67,9 +68,9 @@ def per_class_iou(student_fn):
     import keras
 
     rng = case_rng(3)
-    for case in range(4):
-        n_classes = [3, 5, 11, 4][case]
-        y_true = rng.integers(0, n_classes, (2, 16, 16))
+    for case, (n_classes, shape) in enumerate([(3, (2, 16, 16)), (5, (2, 16, 16)), (11, (2, 16, 16)), (4, (2, 16, 16))]
+                                              + hidden_cases("14.per_class_iou")):
+        y_true = rng.integers(0, n_classes, shape)
         y_pred = np.where(rng.random(y_true.shape) < 0.6, y_true, rng.integers(0, n_classes, y_true.shape))
         if case == 3:  # class 3 absent from both masks -> nan; class 2 only predicted -> IoU 0
             y_true, y_pred = np.minimum(y_true, 1), np.minimum(y_pred, 2)
@@ -139,7 +140,7 @@ def _ap_cases(rng):
     yield ("two images", [0.9, 0.8, 0.7],
            np.array([square(0, 0), square(20, 20), square(20, 20)], float), np.array([1, 0, 1]),
            np.array([square(0, 0), square(20, 20), square(0, 0)], float), np.array([0, 1, 1]), 0.5)
-    for case, threshold in enumerate([0.5, 0.75, 0.5]):
+    for case, threshold in enumerate([0.5, 0.75, 0.5] + hidden_cases("14.average_precision")):
         n_images = int(rng.integers(4, 7))
         gt_boxes, gt_images, det_boxes, det_images = [], [], [], []
         for image in range(n_images):

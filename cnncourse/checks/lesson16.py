@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnncourse.analysis import classical
-from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true
+from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 
@@ -15,7 +15,7 @@ def hog_features(student_fn):
 
     x, _ = load_mnist5k()
     rng = case_rng(16)
-    for n in (1, 5):
+    for n in [1, 5] + hidden_cases("16.hog_features"):
         batch = x[rng.choice(len(x), n, replace=False)]
         got = np.asarray(student_fn(batch.copy()))
         want = classical.hog_features(batch)
@@ -34,16 +34,17 @@ def evaluate_classifier(student_fn):
     from sklearn.neighbors import KNeighborsClassifier
 
     rng = case_rng(160)
-    x_train, x_test = rng.standard_normal((60, 4)), rng.standard_normal((40, 4))
-    y_train = (x_train[:, 0] > 0).astype(int) + (x_train[:, 1] > 0.5)
-    y_test = (x_test[:, 0] > 0).astype(int) + (x_test[:, 1] > 0.5)
-    got = student_fn(KNeighborsClassifier(1), x_train, y_train, x_test, y_test)
-    want = classical.evaluate_classifier(KNeighborsClassifier(1), x_train, y_train, x_test, y_test)
-    expect_true(isinstance(got, dict) and {"accuracy", "confusion", "fit_seconds"} <= set(got),
-                "return a dict with keys 'accuracy', 'confusion' and 'fit_seconds'")
-    expect_close(got["accuracy"], want["accuracy"], "accuracy",
-                 hint="fit on the TRAINING set, predict the TEST set, accuracy = mean(pred == y_test)")
-    expect_close(got["confusion"], want["confusion"], "confusion matrix",
-                 hint="rows are the true classes, columns the predicted ones (sklearn.metrics.confusion_matrix(y_true, y_pred))")
-    expect_true(float(got["fit_seconds"]) >= 0, "fit_seconds must be the (non-negative) time fit() took")
+    for n_train, n_test, n_features in [(60, 40, 4)] + hidden_cases("16.evaluate_classifier"):
+        x_train, x_test = rng.standard_normal((n_train, n_features)), rng.standard_normal((n_test, n_features))
+        y_train = (x_train[:, 0] > 0).astype(int) + (x_train[:, 1] > 0.5)
+        y_test = (x_test[:, 0] > 0).astype(int) + (x_test[:, 1] > 0.5)
+        got = student_fn(KNeighborsClassifier(1), x_train, y_train, x_test, y_test)
+        want = classical.evaluate_classifier(KNeighborsClassifier(1), x_train, y_train, x_test, y_test)
+        expect_true(isinstance(got, dict) and {"accuracy", "confusion", "fit_seconds"} <= set(got),
+                    "return a dict with keys 'accuracy', 'confusion' and 'fit_seconds'")
+        expect_close(got["accuracy"], want["accuracy"], f"accuracy ({n_train} training, {n_test} test examples)",
+                     hint="fit on the TRAINING set, predict the TEST set, accuracy = mean(pred == y_test)")
+        expect_close(got["confusion"], want["confusion"], f"confusion matrix ({n_train} training, {n_test} test examples)",
+                     hint="rows are the true classes, columns the predicted ones (sklearn.metrics.confusion_matrix(y_true, y_pred))")
+        expect_true(float(got["fit_seconds"]) >= 0, "fit_seconds must be the (non-negative) time fit() took")
     return f"1-NN on a hidden split: accuracy {want['accuracy']:.3f} and confusion matrix match"

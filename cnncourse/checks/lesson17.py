@@ -13,6 +13,7 @@ def magnitude_prune(student_fn):
     rng = case_rng(1717)
     # 0.7 * 36 = 25.2 and 0.337 * 100 = 33.7: int() and ceil() both miss round() on one of them
     cases = [((3, 3, 8, 16), 0.5), ((64, 10), 0.9), ((5, 7), 0.0), ((3, 3, 1, 4), 0.7), ((100,), 0.337)]
+    cases += hidden_cases("17.magnitude_prune")
     for shape, sparsity in cases:
         w = rng.normal(size=shape).astype(np.float32)
         w_before = w.copy()
@@ -37,7 +38,7 @@ def magnitude_prune(student_fn):
 def low_rank_dense(student_fn):
     """Rank-r factorization W ~ A @ B of a dense kernel by truncated SVD."""
     rng = case_rng(1718)
-    cases = [(20, 10, 3), (64, 32, 8), (12, 30, 5), (16, 16, 16), (40, 10, 1)]
+    cases = [(20, 10, 3), (64, 32, 8), (12, 30, 5), (16, 16, 16), (40, 10, 1)] + hidden_cases("17.low_rank_dense")
     for n, m, r in cases:
         w = rng.normal(size=(n, m))
         a, b = (np.asarray(t, dtype=np.float64) for t in student_fn(w, r))
@@ -78,6 +79,7 @@ def quant_params(student_fn):
     rng = case_rng(1720)
     # a range around 0, one entirely positive (must be widened to 0), one entirely negative, one symmetric
     cases = [(-1.0, 3.0, "uint8"), (0.5, 6.0, "int8"), (-4.0, -0.5, "uint8"), (-2.0, 2.0, "int8"), (0.0, 1.0, "int8")]
+    cases += hidden_cases("17.quant_params")
     for dtype in ("uint8", "int8"):
         lo, hi = np.sort(rng.uniform(-3, 5, 2))
         cases.append((round(float(lo), 3), round(float(hi), 3), dtype))

@@ -20,7 +20,7 @@ def pseudo_label_select(student_fn):
     """Confident, class-balanced pseudo-labels from predicted probabilities."""
     rng = case_rng(1818)
     cases = [(200, 10, 3.0, 0.9, None), (300, 10, 4.0, 0.8, 5), (50, 3, 2.0, 0.5, 4),
-             (400, 10, 1.0, 0.95, 10), (120, 5, 3.0, 0.7, 1)]
+             (400, 10, 1.0, 0.95, 10), (120, 5, 3.0, 0.7, 1)] + hidden_cases("18.pseudo_label_select")
     for n, k, sharp, threshold, cap in cases:
         probs = _random_probs(rng, n, k, sharp)
         if cap is None:  # one row exactly at the threshold: ">= threshold" keeps it
@@ -94,7 +94,7 @@ def fgsm(student_fn):
     from cnncourse.vision.robustness import fgsm as reference_fgsm   # imports TensorFlow: only when this check runs
 
     rng = case_rng(1820)
-    cases = [(6, 8, 5, 0.1), (4, 10, 3, 0.25), (8, 8, 10, 0.03)]
+    cases = [(6, 8, 5, 0.1), (4, 10, 3, 0.25), (8, 8, 10, 0.03)] + hidden_cases("18.fgsm")
     for n, size, k, eps in cases:
         eps = float(np.round(eps * rng.uniform(0.8, 1.2), 4))
         model = _fgsm_case_model(rng, size, k)

@@ -23,6 +23,13 @@ DYNAMIC_CALLS = {"exec", "eval", "compile", "__import__", "breakpoint"}
 SECRET_PATHS = re.compile(r"solutions|\.git\b|/grade\b|results\.jsonl|CNNCOURSE_GRADE|CNNCOURSE_CASE_SEED")
 PATH_NAMES = {"SOLUTIONS_DIR", "LESSONS_DIR", "REPO_DIR", "PACKAGE_DIR"}
 NOT_REFERENCES = ("cnncourse.checks", "cnncourse.data", "cnncourse.models", "cnncourse.analysis.plots")
+# attributes that reach the checker's frame, a function's globals or a module's namespace: from there the
+# course's reference (e.g. the checker module's own helper) is one lookup away, with no import to see
+INTERNAL_ATTRIBUTES = {"f_globals", "f_locals", "f_back", "f_builtins", "f_code", "gi_frame", "cr_frame", "ag_frame",
+                       "tb_frame", "tb_next", "__globals__", "__closure__", "__code__", "__dict__", "__subclasses__",
+                       "__bases__", "__base__", "__mro__", "__wrapped__", "__self__", "__func__", "__getattribute__",
+                       "_getframe", "__import__", "__builtins__", "__loader__", "__spec__", "func_globals"}
+CHECK_SUBMODULES = ("lesson", "expect", "registry", "hidden")
 
 
 @functools.lru_cache(maxsize=None)
@@ -93,13 +100,14 @@ def _root_name(node) -> str | None:
 
 
 class _Finder(ast.NodeVisitor):
-    def __init__(self, references: dict[str, list[str]]):
-        self.reasons: list[str] = []
-        self.modules: dict[str, str] = {}     # local alias -> module it names
+    def __init__(self, references: dict[str, list[str]], modules: dict[str, str] | None = None):
+        self.reasons: list[tuple] = []   # (line, reason, exercise whose reference it uses)
+        self.modules: dict[str, str] = dict(modules or {})     # local alias -> module it names (all cells' imports)
         self.references = {ref: ex for ex, refs in references.items() for ref in refs}
 
-    def add(self, node, text):
-        self.reasons.append((getattr(node, "lineno", 0), text))
+    def add(self, node, text, about: str | None = None):
+        """Note a reason; ``about`` is the exercise whose reference it uses (allowed in later exercises' cells)."""
+        self.reasons.append((getattr(node, "lineno", 0), text, about))
 
     def _module_import(self, node, module: str, alias: str, name: str | None = None):
         full = f"{module}.{name}" if name else module
@@ -109,7 +117,8 @@ class _Finder(ast.NodeVisitor):
         elif module.split(".")[0] in HOOK_MODULES or (name or "").split(".")[0] in HOOK_MODULES and module == "":
             self.add(node, f"imports {full} (import hooks / interpreter internals)")
         if full in self.references:
-            self.add(node, f"imports {full}, the course's reference implementation of {self.references[full]}")
+            self.add(node, f"imports {full}, the course's reference implementation of {self.references[full]}",
+                     self.references[full])
         elif not name and any(ref.startswith(full + ".") for ref in self.references):
             self.modules[alias] = full
 
@@ -121,6 +130,9 @@ class _Finder(ast.NodeVisitor):
     def visit_ImportFrom(self, node):
         module = node.module or ""
         for a in node.names:
+            if a.name == "*" and module.split(".")[0] == "cnncourse":
+                self.add(node, f"imports * from {module} (the course's code: which names it takes cannot be checked)")
+                continue
             if module.split(".")[0] in HOOK_MODULES or module == "sys" and a.name in ("modules", "meta_path", "path_hooks"):
                 self.add(node, f"imports {a.name} from {module} (import hooks / interpreter internals)")
                 self.modules[a.asname or a.name] = f"{module}.{a.name}"
@@ -150,7 +162,14 @@ class _Finder(ast.NodeVisitor):
         if dotted.split(".")[-1] in PATH_NAMES:
             self.add(node, f"uses {dotted} (the course's folders)")
         if dotted in self.references:
-            self.add(node, f"uses {dotted}, the course's reference implementation of {self.references[dotted]}")
+            self.add(node, f"uses {dotted}, the course's reference implementation of {self.references[dotted]}",
+                     self.references[dotted])
+        if node.attr in INTERNAL_ATTRIBUTES:
+            self.add(node, f"uses .{node.attr} (frames, code objects or module namespaces: interpreter internals)")
+        parts = dotted.split(".")
+        if dotted.startswith("cnncourse.grading.") or dotted.startswith("cnncourse.checks.") and (
+                len(parts) > 3 or parts[2].startswith(CHECK_SUBMODULES)):
+            self.add(node, f"uses {dotted} (the course's checking/grading code)")
         if isinstance(node.value, ast.Call) and _root_name(node.value.func) == "get_ipython" \
                 and (node.attr.startswith("_") or node.attr in ("events", "set_custom_exc", "showtraceback", "user_ns_hidden",
                                                                  "kernel", "ast_transformers", "input_transformers_post")):
@@ -170,6 +189,9 @@ class _Finder(ast.NodeVisitor):
             self.add(node, f"calls {name}() (runs code the grader cannot read)")
         if name in ("getattr", "setattr", "delattr") and len(node.args) >= 2 and not isinstance(node.args[1], ast.Constant):
             self.add(node, f"calls {name}() with a computed name")
+        elif name in ("getattr", "hasattr") and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
+                and node.args[1].value in INTERNAL_ATTRIBUTES:
+            self.add(node, f"calls {name}() for {node.args[1].value} (interpreter internals)")
         if name in ("setattr", "delattr") and node.args:
             root = _root_name(node.args[0])
             if root in self.modules or root in ("checks", "np", "tf", "keras"):
@@ -189,6 +211,17 @@ def analyse(submission, lesson_notebook, solution) -> list[str]:
     course_sources |= {c.source.strip() for c in solution.cells if c.cell_type == "code" and nbs.cell_info(c).get("role") != "solution"}
     course_lines = {line.strip() for source in course_sources for line in source.split("\n") if line.strip()}
     references = reference_map(solution)
+    aliases = _Finder(references)   # names every cell imports (the course's setup cell imports `checks`, say)
+    for cell in submission.cells:
+        if cell.cell_type == "code":
+            try:
+                tree = ast.parse(_python(cell.source))
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    aliases.visit(node)
+    order = nbs.exercises(solution)
     flags, number = [], 0
     for cell in submission.cells:
         if cell.cell_type != "code":
@@ -205,13 +238,15 @@ def analyse(submission, lesson_notebook, solution) -> list[str]:
         for parent in ast.walk(tree):
             for child in ast.iter_child_nodes(parent):
                 child.parent = parent
-        finder = _Finder(references)
+        finder = _Finder(references, aliases.modules)
         finder.visit(tree)
         ex = nbs.cell_info(cell).get("exercise")
         where = f"code cell {number}" + (f" ({ex})" if ex else "")
         lines = cell.source.split("\n")
-        for line_no, reason in dict.fromkeys(finder.reasons):
+        for line_no, reason, about in dict.fromkeys(finder.reasons):
             if 0 < line_no <= len(lines) and lines[line_no - 1].strip() in course_lines:
                 continue   # an unchanged line of the course's own code
+            if about in order and ex in order and order.index(ex) > order.index(about):
+                continue   # a later exercise may use the course's version of one already graded (nms uses iou)
             flags.append(f"{where}, line {line_no}: {reason}")
     return flags

@@ -39,6 +39,29 @@ def _failure_text(exc: BaseException) -> str:
     return text if type(exc).__name__ == "CheckFailed" else f"{type(exc).__name__}: {text}"
 
 
+def _model_states(args, kwargs) -> dict:
+    """A fingerprint of every Keras-like argument (model, layer, optimizer): its variables and trainable flags."""
+    import hashlib
+
+    import numpy as np
+
+    states = {}
+    for key, value in list(enumerate(args)) + list(kwargs.items()):
+        variables = getattr(value, "weights", None) if hasattr(value, "weights") else getattr(value, "variables", None)
+        if not isinstance(variables, (list, tuple)) or isinstance(value, (list, tuple, dict, np.ndarray)):
+            continue
+        h = hashlib.sha256(repr([bool(getattr(value, "trainable", True))]
+                                + [bool(layer.trainable) for layer in getattr(value, "layers", [])]).encode())
+        for v in variables:
+            h.update(str(bool(getattr(v, "trainable", True))).encode())
+            try:
+                h.update(np.ascontiguousarray(np.asarray(v.numpy() if hasattr(v, "numpy") else v)).tobytes())
+            except Exception:   # noqa: BLE001 - a variable without a value: its trainable flag only
+                pass
+        states[f"argument {key + 1 if isinstance(key, int) else key} (a {type(value).__name__})"] = h.hexdigest()
+    return states
+
+
 class _Recording:
     """Wraps learner callables; collects one entry per call."""
 
@@ -54,6 +77,7 @@ class _Recording:
         def recorded(*args, **kwargs):
             entry = {"fn": index, "in": digest((args, kwargs))}
             recording.calls.append(entry)
+            state_before = _model_states(args, kwargs)
             try:
                 out = fn(*args, **kwargs)
             except BaseException as exc:
@@ -61,6 +85,10 @@ class _Recording:
                 entry.update(raised=type(exc).__name__, message=short(str(exc)),
                              where=f"line {frame.lineno} of {frame.name}")
                 raise
+            changed = [what for what, state in _model_states(args, kwargs).items() if state != state_before.get(what)]
+            if changed:   # in place, in an object the grader cannot rebuild from plain data: only the kernel saw it
+                recording.unserializable = recording.unserializable or (
+                    f"the function changed {changed[0]} in place (its weights or trainable flags)")
             after = digest((args, kwargs))
             try:
                 entry["out"] = encode(out)
