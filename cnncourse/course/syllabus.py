@@ -181,12 +181,13 @@ LESSONS: tuple[Lesson, ...] = (
            shows='TFLite and int8 (converter settings, scale and zero point), pruning, distillation, low-rank layers, a fp32/fp16/int8 size/latency/accuracy table, a local prediction server'),
     Lesson("18_limitations_and_trends", "Limitations of CNNs and where the field is going",
            "Data and compute needs, fixed input sizes, local receptive fields vs self-attention and vision "
-           "transformers, adversarial examples (FGSM), pseudo-labelling (semi-supervised learning), GANs.",
-           ("course.tracing", "data", "models.edge_cnn", "models.gan", "models.vit", "ops.attention", "training.semi_supervised", "vision.robustness"),
+           "transformers, adversarial examples (FGSM), pseudo-labelling (semi-supervised learning), self-supervised "
+           "contrastive pre-training with a linear probe, GANs.",
+           ("course.tracing", "data", "models.edge_cnn", "models.gan", "models.vit", "ops.attention", "training.self_supervised", "training.semi_supervised", "vision.robustness"),
            ("18.self_attention", "18.fgsm", "18.pseudo_label_select"),
            short='Limitations and trends',
            shows='labels and compute vs accuracy; variable-sized inputs; a tiny ViT vs a CNN; accuracy under FGSM attack; '
-                 'pseudo-labelling; a DCGAN'),
+                 'pseudo-labelling; a self-supervised (SimCLR) encoder\'s linear probe vs training from scratch; a DCGAN'),
 )
 
 SLUGS: tuple[str, ...] = tuple(lesson.slug for lesson in LESSONS)
