@@ -27,6 +27,20 @@ def expect_true(condition, message: str) -> None:
     assert condition, message
 
 
+def call_keeping_inputs(fn, args: tuple, names: tuple, what: str, **kwargs):
+    """``fn(*args, **kwargs)``, failing if it changed one of its NumPy array arguments in place
+    (``x -= m``, ``out=x``, ``image[...] = ...``): the caller's data must come back untouched.
+    ``names`` name the positional arguments in the message."""
+    before = {i: np.array(a, copy=True) for i, a in enumerate(args) if isinstance(a, np.ndarray)}
+    result = fn(*args, **kwargs)
+    for i, saved in before.items():
+        name = names[i]
+        expect_true(np.array_equal(args[i], saved, equal_nan=True),
+                    f"{what} changed its input `{name}` in place: the caller's array is modified. Work on a new array "
+                    f"(`{name} = {name} - m` or `{name}.copy()`, not `{name} -= m`, `out={name}` or `{name}[...] = ...`)")
+    return result
+
+
 # --- public and hidden cases -------------------------------------------------------------------------------------
 # A learner's own check cell draws its cases from the checker's fixed (public) seed. Under
 # `cnncourse grade` the cases come from a secret seed chosen per submission (and hidden case

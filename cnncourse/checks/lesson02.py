@@ -35,7 +35,8 @@ def conv2d_forward(student_fn):
         if kh * kw > 1 and np.allclose(out, flipped, atol=1e-6):
             raise AssertionError(f"for {where} you computed a true convolution (kernel flipped). "
                                  "Keras/TF layers compute a cross-correlation: do not flip the kernel.")
-        expect_close(out, want, f"output for {where}", rtol=1e-6, atol=1e-8,
+        # float32 precision is fine (a learner may well allocate `out` as float32); wrong answers are off by O(1)
+        expect_close(out, want, f"output for {where}", rtol=1e-5, atol=1e-5,
                      hint="each output is sum(window * w[:, :, :, f]) + b[f], where the window starts at "
                           "(row*stride, col*stride) of the zero-padded input and spans all input channels")
     return f"{len(CONV_CASES)} hidden cases match tf.nn.conv2d"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import case_rng, expect_close, expect_true, hidden_cases
+from cnncourse.checks.expect import call_keeping_inputs, case_rng, expect_close, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 NAMES = ("relu", "leaky_relu", "sigmoid", "tanh", "gelu")
@@ -18,7 +18,7 @@ def activation_grads(student_fn):
     # x = 0 exactly: the kink, where TensorFlow's ReLU and leaky ReLU take the slope of the negative side
     x = np.concatenate([rng.normal(0, 3, 39), [-30.0, -5.5, -0.3, 0.0, 0.25, 2.0, 30.0] + hidden_cases("04.activation_grads")])
     for name in NAMES:
-        out = student_fn(name, x.copy())
+        out = call_keeping_inputs(student_fn, (name, x.copy()), ("name", "x"), f"activation_with_grad({name!r}, x)")
         expect_true(isinstance(out, tuple) and len(out) == 2, f"{name}: return a tuple (values, derivatives)")
         ref_y, ref_dy = tape_value_and_grad(name, x)
         expect_close(out[0], ref_y, f"{name}(x)", hint=f"re-read the formula of {name}", rtol=1e-5, atol=1e-6)
@@ -53,7 +53,8 @@ def stable_softmax_cross_entropy(student_fn):
              (np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5e3]]), np.array([1, 1]))]  # extreme
     cases += [(rng.normal(0, s, (n, k)), rng.integers(0, k, n)) for n, k, s in hidden_cases("04.stable_softmax_cross_entropy")]
     for i, (logits, labels) in enumerate(cases):
-        loss, grad = student_fn(logits.copy(), labels.copy())
+        loss, grad = call_keeping_inputs(student_fn, (logits.copy(), labels.copy()), ("logits", "labels"),
+                                         "softmax_cross_entropy_stable")
         ref_loss, ref_grad = _tf_reference(logits, labels)
         expect_true(np.all(np.isfinite(np.asarray(loss))) and np.all(np.isfinite(np.asarray(grad))),
                     f"case {i} (max |logit| = {np.abs(logits).max():.0f}): loss or gradient is inf/nan. "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import case_rng, expect_close, expect_true, hidden_cases
+from cnncourse.checks.expect import call_keeping_inputs, case_rng, expect_close, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 
@@ -30,7 +30,8 @@ def conv2d_backward(student_fn):
         x, w, b = rng.normal(size=xs), rng.normal(size=ws), rng.normal(size=ws[3])
         ho, wo = output_size(xs[1], ws[0], stride, pad), output_size(xs[2], ws[1], stride, pad)
         dout = rng.normal(size=(xs[0], ho, wo, ws[3]))
-        out = student_fn(dout, x.copy(), w.copy(), stride=stride, pad=pad)
+        out = call_keeping_inputs(student_fn, (dout.copy(), x.copy(), w.copy()), ("dout", "x", "w"), "conv2d_backward",
+                                  stride=stride, pad=pad)
         expect_true(isinstance(out, tuple) and len(out) == 3, "return the tuple (dx, dw, db)")
         dx, dw, db = out
         rdx, rdw, rdb = _tf_conv_grads(x, w, b, stride, pad, dout)
@@ -72,7 +73,8 @@ def avg_pool_backward(student_fn):
         s = stride or size
         ho, wo = output_size(x_shape[1], size, s), output_size(x_shape[2], size, s)
         dout = rng.normal(size=(x_shape[0], ho, wo, x_shape[3]))
-        dx = student_fn(dout.copy(), x_shape, size=size, stride=stride)
+        dx = call_keeping_inputs(student_fn, (dout.copy(), x_shape), ("dout", "x_shape"), "avg_pool_backward",
+                                 size=size, stride=stride)
         where = f"x shape {x_shape}, size {size}, stride {stride}"
         expect_true(dx is not None and np.shape(dx) == tuple(x_shape),
                     f"dx must have the input's shape {tuple(x_shape)}, got {np.shape(dx)} ({where})")

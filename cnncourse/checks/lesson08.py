@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import case_rng, expect_close, expect_shape, expect_true, hidden_cases
+from cnncourse.checks.expect import call_keeping_inputs, case_rng, expect_close, expect_shape, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 
@@ -98,12 +98,18 @@ def dropout_forward(student_fn):
     """Inverted dropout in NumPy"""
     x = case_rng(3).normal(2.0, 1.0, size=(400, 250))
     for rate in (0.2, 0.5, 0.8):
-        out = np.asarray(student_fn(x, rate, np.random.default_rng(1), training=True), dtype=float)
+        out = np.asarray(call_keeping_inputs(student_fn, (x, rate, np.random.default_rng(1)), ("x", "rate", "rng"),
+                                             f"dropout_forward (rate={rate})", training=True), dtype=float)
         expect_shape(out, x.shape, f"training output (rate={rate})")
         rows_all_or_nothing = np.mean(np.all(out == 0, axis=1) | np.all(out != 0, axis=1))
         expect_true(rows_all_or_nothing < 0.5,
                     f"rate={rate}: {rows_all_or_nothing:.0%} of the rows are dropped or kept as a whole; draw one "
                     "keep/drop decision per element (rng.random(x.shape)), not one per example")
+        columns_all_or_nothing = np.mean(np.all(out == 0, axis=0) | np.all(out != 0, axis=0))
+        expect_true(columns_all_or_nothing < 0.5,
+                    f"rate={rate}: {columns_all_or_nothing:.0%} of the units (columns) are dropped or kept for every "
+                    "example of the batch alike: one mask of shape x.shape[1:] broadcast over the batch; draw the mask "
+                    "with the full shape, rng.random(x.shape)")
         dropped = np.mean(out == 0)
         expect_true(abs(dropped - rate) < 0.02,
                     f"rate={rate}: {dropped:.3f} of the units are zero, expected about {rate}")
@@ -151,7 +157,8 @@ def early_stopping_epoch(student_fn):
     cases = [([1.0, 0.8, 0.7, 0.72, 0.71, 0.73, 0.9], 2, 0.0), ([1.0, 0.9, 0.8, 0.7], 3, 0.0),
              ([0.5, 0.49, 0.485, 0.6, 0.7], 1, 0.02),
              ([1.0, 0.8, 0.8, 0.8, 0.9], 2, 0.0),            # a tie is not an improvement
-             ([1.0, 0.95, 0.88, 0.85, 0.84], 3, 0.1)]        # the bar moves only when an epoch improves
+             ([1.0, 0.95, 0.88, 0.85, 0.84], 3, 0.1),        # the bar moves only when an epoch improves
+             ([1.0, 0.75, 0.5, 0.25, 0.25], 2, 0.25)]        # a drop of exactly min_delta (exact in binary) is not one
     for _ in range(3):
         curve = list(np.round(1.0 / np.arange(1, 16) + 0.02 * np.arange(15) + rng.normal(0, 0.03, 15), 4))
         cases.append((curve, int(rng.integers(1, 5)), float(rng.choice([0.0, 0.01]))))
@@ -170,13 +177,13 @@ def early_stopping_epoch(student_fn):
 
 def _bn_cases():
     """Hidden inputs: a tiny batch (biased vs unbiased variance differ by N/(N-1)), a channel with a
-    variance far below eps (eps inside vs outside the sqrt), and a 4-D channels-last batch."""
+    variance near or far below eps (eps inside vs outside the sqrt), and a 4-D channels-last batch."""
     rng = case_rng(8)
     cases = []
     for shape in [(4, 3), (3, 4, 4, 2), (16, 5)]:
         c = shape[-1]
         scale = rng.uniform(0.5, 3.0, c)
-        scale[0] = 0.005                       # variance ~2.5e-5, far below eps = 1e-3
+        scale[0] = 0.005                       # variance ~2.5e-5: far below eps = 1e-3 and 1e-2, near 1e-5
         x = rng.normal(1.5, 1.0, shape) * scale + rng.normal(0, 2, c)
         cases.append((x, rng.normal(1.0, 0.4, c), rng.normal(0.0, 0.5, c),
                       rng.normal(0, 1, c), rng.uniform(0.3, 3.0, c)))
@@ -194,8 +201,13 @@ def _keras_bn(x, gamma, beta, mean, var, momentum, eps, training):
     return out, layer.moving_mean.numpy(), layer.moving_variance.numpy()
 
 
+# (momentum, eps) of each hidden batch: different per case, so values hard-coded instead of read from bn_param fail
+BN_SETTINGS = [(0.9, 1e-3), (0.99, 1e-5), (0.8, 1e-2)]
+
+
 def _call_forward(student_fn, x, gamma, beta, param):
-    result = student_fn(x.copy(), gamma.copy(), beta.copy(), param)
+    result = call_keeping_inputs(student_fn, (x.copy(), gamma.copy(), beta.copy(), param), ("x", "gamma", "beta", "bn_param"),
+                                 "batchnorm_forward")
     expect_true(isinstance(result, tuple) and len(result) == 2,
                 "batchnorm_forward must return a pair (out, cache)")
     return np.asarray(result[0], dtype=np.float64), result[1]
@@ -204,16 +216,15 @@ def _call_forward(student_fn, x, gamma, beta, param):
 @exercise("08.batchnorm_forward", points=2)
 def batchnorm_forward(student_fn):
     """Batch normalization forward pass in NumPy, training and inference mode"""
-    momentum, eps = 0.9, 1e-3
-    for x, gamma, beta, mean, var in _bn_cases():
-        where = f"x of shape {x.shape}"
+    for (x, gamma, beta, mean, var), (momentum, eps) in zip(_bn_cases(), BN_SETTINGS):
+        where = f"x of shape {x.shape}, momentum={momentum}, eps={eps}"
         param = {"mode": "train", "momentum": momentum, "eps": eps, "running_mean": mean.copy(), "running_var": var.copy()}
         out, _ = _call_forward(student_fn, x, gamma, beta, param)
         expected, new_mean, new_var = _keras_bn(x, gamma, beta, mean, var, momentum, eps, True)
         expect_close(out, expected, f"training-mode output ({where})", rtol=1e-5, atol=1e-6,
                      hint="normalise with the statistics of THIS batch over every axis but the last (channels): "
                           "x_hat = (x - mean) / sqrt(var + eps) with the biased variance (x.var(), divide by m), "
-                          "eps inside the square root; then gamma * x_hat + beta")
+                          "eps inside the square root, eps and momentum read from bn_param; then gamma * x_hat + beta")
         expect_close(param.get("running_mean"), new_mean, f"running_mean after a training step ({where})", rtol=1e-5, atol=1e-8,
                      hint="running = momentum * running + (1 - momentum) * batch_mean, updated in bn_param")
         expect_close(param.get("running_var"), new_var, f"running_var after a training step ({where})", rtol=1e-5, atol=1e-8,

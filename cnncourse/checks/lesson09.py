@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.checks.expect import case_rng, expect_shape, expect_true, hidden_cases
+from cnncourse.checks.expect import call_keeping_inputs, case_rng, expect_shape, expect_true, hidden_cases
 from cnncourse.checks.registry import exercise
 
 
@@ -31,7 +31,8 @@ def random_translate(student_fn):
         for max_shift in (0, 1, 3):
             seen = set()
             for seed in range(30):
-                out = np.asarray(student_fn(img.copy(), max_shift, np.random.default_rng(seed)))
+                out = np.asarray(call_keeping_inputs(student_fn, (img.copy(), max_shift, np.random.default_rng(seed)),
+                                                     ("image", "max_shift", "rng"), "random_translate"))
                 expect_shape(out, img.shape, f"output for an image of shape {img.shape}")
                 expect_true(out.dtype == img.dtype, f"output dtype {out.dtype}, expected {img.dtype} (keep the input's dtype)")
                 shift = _matching_shift(img, out, max_shift)
@@ -46,6 +47,11 @@ def random_translate(student_fn):
             if max_shift:
                 expect_true(any(dy != 0 for dy, _ in seen) and any(dx != 0 for _, dx in seen),
                             "shift both rows (dy) and columns (dx)")
+                for seed in range(5):
+                    first, again = (np.asarray(student_fn(img.copy(), max_shift, np.random.default_rng(seed))) for _ in "ab")
+                    expect_true(np.array_equal(first, again),
+                                "two generators with the same seed gave different shifts: draw dy and dx from the `rng` "
+                                "you are given (rng.integers), not from np.random or random, so that runs are reproducible")
     return "zero-filled shifts of the right range on grey and colour images, with enough variety"
 
 
@@ -80,6 +86,9 @@ def build_augmenter(build_fn):
                     f"RandomZoom factors {zoom.height_factor}, {zoom.width_factor}: zoom by at most 20% (e.g. 0.1); "
                     "a 0.9 zoom blows a garment up past the frame or shrinks it to a dot")
     for layer in (tr, rot, zoom):
+        expect_true(getattr(layer, "fill_value", 0.0) == 0.0,
+                    f"{type(layer).__name__} fill_value is {layer.fill_value}: the gap must be filled with black (0), "
+                    "the background of Fashion-MNIST")
         expect_true(layer.fill_mode == "constant",
                     f"{type(layer).__name__} fill_mode is {layer.fill_mode!r}"
                     + (" (Keras' default)" if layer.fill_mode == "reflect" else "")
@@ -92,4 +101,8 @@ def build_augmenter(build_fn):
     y_train = np.asarray(augmenter(x, training=True))
     expect_shape(y_train, x.shape, "training output")
     expect_true(not np.allclose(y_train, x), "in training mode the images should change")
+    expect_true(y_train.min() > -1.0 and y_train.max() < 2.0,
+                f"in training mode the pipeline produced values from {y_train.min():.3g} to {y_train.max():.3g}, far outside "
+                "the images' range [0, 1]: a layer assumes pixels in 0-255 (RandomBrightness and RandomContrast do by "
+                "default); pass value_range=(0, 1) for images scaled to [0, 1]")
     return "horizontal flips, small shifts/rotations/zoom, identity at inference"

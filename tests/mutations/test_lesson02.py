@@ -32,6 +32,15 @@ def test_conv2d_accepts_reference():
     assert_accepted("02.conv2d_forward", conv2d_forward)
 
 
+def conv2d_forward_float32(x, w, b, stride=1, pad=0):
+    """A correct answer computed in float32 (learners often allocate `out` that way): right to float32 precision."""
+    return _conv(x.astype(np.float32), w.astype(np.float32), b.astype(np.float32), stride, pad).astype(np.float32)
+
+
+def test_conv2d_accepts_float32_arithmetic():
+    assert_accepted("02.conv2d_forward", conv2d_forward_float32)
+
+
 @pytest.mark.parametrize("kwargs, match", [
     pytest.param({"flip": True}, "kernel flipped", id="true-convolution-flips-kernel"),
     pytest.param({"bias": False}, "output for", id="bias-forgotten"),

@@ -47,6 +47,18 @@ def test_activations_reject(kwargs, match):
     assert_rejected("04.activation_grads", lambda name, x: activation_with_grad(name, x, **kwargs), match=match)
 
 
+def relu_in_place(name, x):
+    """ReLU written with out=x: the values are right, but the caller's pre-activations are overwritten."""
+    if name == "relu":
+        np.maximum(x, 0.0, out=x)
+        return x, (x > 0).astype(float)
+    return activation_with_grad(name, x)
+
+
+def test_activations_reject_relu_in_place():
+    assert_rejected("04.activation_grads", relu_in_place, match="changed its input `x` in place")
+
+
 def softmax_cross_entropy_stable(logits, labels):
     logits = np.asarray(logits, dtype=np.float64)
     n = logits.shape[0]
@@ -98,6 +110,13 @@ def softmax_over_batch_axis(logits, labels):
     return -log_p[np.arange(n), labels].mean(), (np.exp(log_p) - _onehot(labels, logits.shape[1])) / n
 
 
+def max_subtracted_in_place(logits, labels):
+    n = len(labels)
+    logits -= logits.max(axis=1, keepdims=True)          # the caller's logits are now shifted
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return -log_p[np.arange(n), labels].mean(), (np.exp(log_p) - _onehot(labels, logits.shape[1])) / n
+
+
 def test_cross_entropy_accepts_reference():
     assert_accepted("04.stable_softmax_cross_entropy", softmax_cross_entropy_stable)
 
@@ -109,6 +128,7 @@ def test_cross_entropy_accepts_reference():
     pytest.param(summed_not_averaged, "average", id="sum-over-batch"),
     pytest.param(gradient_not_divided_by_n, r"/ N", id="gradient-not-divided-by-n"),
     pytest.param(softmax_over_batch_axis, "loss", id="softmax-over-batch-axis"),
+    pytest.param(max_subtracted_in_place, "changed its input `logits` in place", id="logits-shifted-in-place"),
 ])
 def test_cross_entropy_rejects(fn, match):
     assert_rejected("04.stable_softmax_cross_entropy", fn, match=match)

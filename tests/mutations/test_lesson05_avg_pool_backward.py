@@ -71,6 +71,17 @@ def test_mutant_is_rejected(mutant):
         checks.avg_pool_backward(mutant)
 
 
+def divides_dout_in_place(dout, x_shape, size=2, stride=None):
+    """`dout /= size * size` first: the right dx, but the caller's upstream gradient is changed."""
+    dout /= size * size
+    return _loop(dout, x_shape, size, stride or size, share=lambda g: g)
+
+
+def test_in_place_division_is_named():
+    with pytest.raises(CheckFailed, match="changed its input `dout` in place"):
+        checks.avg_pool_backward(divides_dout_in_place)
+
+
 def test_wrong_shape_is_named():
     with pytest.raises(CheckFailed, match="shape"):
         checks.avg_pool_backward(lambda dout, x_shape, size=2, stride=None: dout)

@@ -53,6 +53,21 @@ def one_mask_per_example(x, rate, rng, training=True):
     return np.where(rng.random((x.shape[0], 1)) >= rate, x / (1 - rate), 0.0)
 
 
+def one_mask_for_the_whole_batch(x, rate, rng, training=True):
+    """A mask of shape x.shape[1:], broadcast over the batch: every example loses the same units."""
+    if not training:
+        return x.copy()
+    return np.where(rng.random(x.shape[1:]) >= rate, x / (1 - rate), 0.0)
+
+
+def scales_in_place(x, rate, rng, training=True):
+    """`x *= mask / (1 - rate)`: the right output, but the caller's activations are overwritten."""
+    if not training:
+        return x
+    x *= (rng.random(x.shape) >= rate) / (1 - rate)
+    return x
+
+
 def test_dropout_accepts_reference():
     assert_accepted("08.dropout_forward", dropout_forward)
 
@@ -65,6 +80,8 @@ def test_dropout_accepts_reference():
     pytest.param(rate_read_as_keep_probability, "rate=0.2", id="rate-read-as-keep-probability"),
     pytest.param(global_numpy_random, "rng", id="ignores-rng"),
     pytest.param(one_mask_per_example, "element", id="one-mask-value-per-example"),
+    pytest.param(one_mask_for_the_whole_batch, "broadcast over the batch", id="one-mask-for-the-whole-batch"),
+    pytest.param(scales_in_place, "changed its input `x` in place", id="scales-x-in-place"),
 ])
 def test_dropout_rejects(fn, match):
     assert_rejected("08.dropout_forward", fn, match=match)
@@ -127,6 +144,11 @@ def best_epoch_is_argmin(val_losses, patience, min_delta=0.0):
     return stopped, int(np.argmin(val_losses[: stopped + 1]))
 
 
+def drop_of_exactly_min_delta_improves(val_losses, patience, min_delta=0.0):
+    """`best - value >= min_delta`: an epoch that improves by exactly min_delta counts (Keras needs more)."""
+    return _variant(val_losses, patience, min_delta, improves=lambda v, b: b - v >= min_delta and v < b)
+
+
 def test_early_stopping_accepts_reference():
     assert_accepted("08.early_stopping_epoch", early_stopping_epoch)
 
@@ -135,6 +157,7 @@ def test_early_stopping_accepts_reference():
     pytest.param(off_by_one_patience, id="patience-off-by-one"),
     pytest.param(stopped_epoch_one_based, id="one-based-epochs"),
     pytest.param(best_epoch_is_argmin, id="best-epoch-ignores-min-delta"),
+    pytest.param(drop_of_exactly_min_delta_improves, id="drop-of-exactly-min-delta-improves"),
 ])
 def test_early_stopping_rejects_counting_mistakes(fn):
     assert_rejected("08.early_stopping_epoch", fn, match="keras gives")

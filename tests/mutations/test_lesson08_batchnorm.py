@@ -10,9 +10,12 @@ from cnncourse.ops import batchnorm_forward as reference_forward
 
 
 def _forward(x, gamma, beta, bn_param, *, ddof=0, eps_inside=True, running_in_train=False, swap_momentum=False,
-             axes_first_only=False, keep_running=False, batch_stats_in_test=False):
+             axes_first_only=False, keep_running=False, batch_stats_in_test=False, fixed_eps=None, fixed_momentum=None,
+             in_place=False):
     """A configurable forward pass; the defaults are the correct one."""
     mode, eps, momentum = bn_param["mode"], bn_param.get("eps", 1e-3), bn_param.get("momentum", 0.99)
+    eps = eps if fixed_eps is None else fixed_eps                        # a constant instead of bn_param["eps"]
+    momentum = momentum if fixed_momentum is None else fixed_momentum
     axes = (0,) if axes_first_only else tuple(range(x.ndim - 1))
     rm, rv = bn_param["running_mean"], bn_param["running_var"]
     if mode == "train" and not running_in_train:
@@ -26,6 +29,10 @@ def _forward(x, gamma, beta, bn_param, *, ddof=0, eps_inside=True, running_in_tr
     else:
         mean, var = rm, rv
     std = np.sqrt(var + eps) if eps_inside else np.sqrt(var) + eps
+    if in_place:                                                         # x -= mean; x /= std: the caller's x is gone
+        x -= mean
+        x /= std
+        return gamma * x + beta, (x.copy(), x, gamma, mean, std, axes)
     x_hat = (x - mean) / std
     return gamma * x_hat + beta, (x, x_hat, gamma, mean, std, axes)
 
@@ -38,7 +45,20 @@ FORWARD_MUTANTS = {
     "statistics over the batch axis only for 4-D inputs": dict(axes_first_only=True),
     "running statistics never updated": dict(keep_running=True),
     "batch statistics used at inference": dict(batch_stats_in_test=True),
+    "eps hard-coded to Keras' 1e-3 instead of read from bn_param": dict(fixed_eps=1e-3),
+    "momentum hard-coded to cs231n's 0.9 instead of read from bn_param": dict(fixed_momentum=0.9),
+    "x normalised in place (x -= mean; x /= std)": dict(in_place=True),
 }
+
+
+@pytest.mark.parametrize("options, match", [
+    pytest.param(dict(fixed_eps=1e-3), "eps and momentum read from bn_param", id="eps-hard-coded"),
+    pytest.param(dict(fixed_momentum=0.9), "momentum=0.99", id="momentum-hard-coded"),
+    pytest.param(dict(in_place=True), "changed its input `x` in place", id="x-normalised-in-place"),
+])
+def test_forward_checker_names_the_constant_or_the_in_place_update(options, match):
+    with pytest.raises(CheckFailed, match=match):
+        checks.batchnorm_forward(lambda x, g, b, p: _forward(x, g, b, p, **options))
 
 
 @pytest.mark.parametrize("mutant", list(FORWARD_MUTANTS))

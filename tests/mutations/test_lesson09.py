@@ -53,6 +53,19 @@ def edge_fill(image, max_shift, rng):
     return _shift(image, dy, dx, fill="edge")
 
 
+def global_numpy_random(image, max_shift, rng):
+    """Valid, varied shifts, but drawn from np.random: the same seed does not give the same shift."""
+    dy, dx = (int(v) for v in np.random.randint(-max_shift, max_shift + 1, size=2))
+    return _shift(np.asarray(image), dy, dx)
+
+
+def shifts_in_place(image, max_shift, rng):
+    """Writes the shifted image back into the caller's array and returns it."""
+    dy, dx = (int(v) for v in rng.integers(-max_shift, max_shift + 1, size=2))
+    image[...] = _shift(image, dy, dx)
+    return image
+
+
 def test_translate_accepts_reference():
     assert_accepted("09.random_translate", random_translate)
 
@@ -64,6 +77,8 @@ def test_translate_accepts_reference():
     pytest.param(exclusive_upper_bound, "shifts", id="upper-bound-exclusive"),
     pytest.param(only_positive_shifts, "both signs", id="only-positive-shifts"),
     pytest.param(edge_fill, "zeros", id="edge-fill"),
+    pytest.param(global_numpy_random, "same seed", id="np-random-instead-of-rng"),
+    pytest.param(shifts_in_place, "changed its input `image` in place", id="image-shifted-in-place"),
 ])
 def test_translate_rejects(fn, match):
     assert_rejected("09.random_translate", fn, match=match)
@@ -79,13 +94,14 @@ def build_augmenter():
 
 
 def _augmenter(flip="horizontal", translation=0.1, translation_fill="constant", rotation=0.03, rotation_fill="constant",
-               zoom=0.1, zoom_width=None, zoom_fill="constant", extra=()):
+               zoom=0.1, zoom_width=None, zoom_fill="constant", fill_value=0.0, extra=(), after=()):
     return lambda: keras.Sequential([
         *extra,
         layers.RandomFlip(flip),
-        layers.RandomTranslation(translation, translation, fill_mode=translation_fill),
+        layers.RandomTranslation(translation, translation, fill_mode=translation_fill, fill_value=fill_value),
         layers.RandomRotation(rotation, fill_mode=rotation_fill),
         layers.RandomZoom(zoom, zoom_width, fill_mode=zoom_fill),
+        *after,
     ])
 
 
@@ -96,6 +112,15 @@ def without_zoom():
 
 def test_augmenter_accepts_reference():
     assert_accepted("09.build_augmenter", build_augmenter)
+
+
+@pytest.mark.parametrize("extra", [
+    pytest.param([layers.GaussianNoise(0.1)], id="gaussian-noise"),
+    pytest.param([layers.RandomBrightness(0.2, value_range=(0, 1))], id="brightness-on-0-1"),
+    pytest.param([layers.RandomContrast(0.3)], id="contrast"),
+])
+def test_augmenter_accepts_extra_label_preserving_layers(extra):
+    assert_accepted("09.build_augmenter", _augmenter(after=extra))
 
 
 @pytest.mark.parametrize("build, match", [
@@ -109,6 +134,8 @@ def test_augmenter_accepts_reference():
     pytest.param(_augmenter(translation=0.3), "RandomTranslation", id="translation-30-percent"),
     pytest.param(_augmenter(extra=[layers.Rescaling(1 / 255)]), "inference", id="rescaling-inside-augmenter"),
     pytest.param(without_zoom, "RandomZoom", id="no-zoom"),
+    pytest.param(_augmenter(after=[layers.RandomBrightness(0.2)]), "value_range", id="brightness-assumes-0-255"),
+    pytest.param(_augmenter(fill_value=1.0), "fill_value", id="white-fill"),
 ])
 def test_augmenter_rejects(build, match):
     assert_rejected("09.build_augmenter", build, match=match)
