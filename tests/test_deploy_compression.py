@@ -92,3 +92,13 @@ def test_quant_params_match_tflite_input_of_unit_range():
         compression.quant_params(0.0, 1.0, "int16")
     with pytest.raises(ValueError, match="x_min <= x_max"):
         compression.quant_params(2.0, 1.0)
+
+
+def test_soft_target_loss_is_the_distillation_loss_without_labels():
+    rng = np.random.default_rng(5)
+    student, teacher = rng.normal(0, 3, (8, 10)).astype("float32"), rng.normal(0, 3, (8, 10)).astype("float32")
+    labels = rng.integers(0, 10, 8)
+    for t in (1.0, 4.0):
+        loss = float(np.mean(compression.soft_target_loss(t)(teacher, student)))
+        assert loss == pytest.approx(compression.distillation_loss_np(labels, student, teacher, t, alpha=0.0), rel=1e-4)
+    assert float(np.mean(compression.soft_target_loss(4.0)(teacher, teacher))) == pytest.approx(0.0, abs=1e-5)

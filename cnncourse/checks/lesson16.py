@@ -40,11 +40,13 @@ def evaluate_classifier(student_fn):
         y_test = (x_test[:, 0] > 0).astype(int) + (x_test[:, 1] > 0.5)
         got = student_fn(KNeighborsClassifier(1), x_train, y_train, x_test, y_test)
         want = classical.evaluate_classifier(KNeighborsClassifier(1), x_train, y_train, x_test, y_test)
-        expect_true(isinstance(got, dict) and {"accuracy", "confusion", "fit_seconds"} <= set(got),
-                    "return a dict with keys 'accuracy', 'confusion' and 'fit_seconds'")
+        keys = {"accuracy", "confusion", "fit_seconds", "predict_seconds"}
+        expect_true(isinstance(got, dict) and keys <= set(got),
+                    "return a dict with keys 'accuracy', 'confusion', 'fit_seconds' and 'predict_seconds'")
         expect_close(got["accuracy"], want["accuracy"], f"accuracy ({n_train} training, {n_test} test examples)",
                      hint="fit on the TRAINING set, predict the TEST set, accuracy = mean(pred == y_test)")
         expect_close(got["confusion"], want["confusion"], f"confusion matrix ({n_train} training, {n_test} test examples)",
                      hint="rows are the true classes, columns the predicted ones (sklearn.metrics.confusion_matrix(y_true, y_pred))")
         expect_true(float(got["fit_seconds"]) >= 0, "fit_seconds must be the (non-negative) time fit() took")
+        expect_true(float(got["predict_seconds"]) >= 0, "predict_seconds must be the (non-negative) time predict() took")
     return f"1-NN on a hidden split: accuracy {want['accuracy']:.3f} and confusion matrix match"

@@ -8,7 +8,7 @@ Used in lesson 17.
   weights of every Conv2D/Dense kernel and keep them zero while fine-tuning.
 * :func:`low_rank_factors` / :func:`factorize_dense` -- replace a Dense kernel W (n x m) by
   two thinner layers A (n x r) and B (r x m) from a truncated SVD (Eckart-Young optimal).
-* :func:`distillation_loss_np` / :class:`Distiller` -- Hinton et al.'s knowledge distillation:
+* :func:`distillation_loss_np` / :class:`Distiller` / :func:`soft_target_loss` -- Hinton et al.'s knowledge distillation:
   a student matches the teacher's temperature-softened probabilities as well as the labels.
 * :func:`gzip_size` -- bytes of a model's weights after gzip: what pruning actually saves.
 """
@@ -188,6 +188,22 @@ def distillation_loss_np(labels, student_logits, teacher_logits, temperature: fl
     p_t, p_s = _softmax_np(t / temperature), _softmax_np(s / temperature)
     kl = (p_t * (np.log(p_t + 1e-12) - np.log(p_s + 1e-12))).sum(axis=-1).mean()
     return float(alpha * hard + (1 - alpha) * temperature ** 2 * kl)
+
+
+def soft_target_loss(temperature: float = 4.0):
+    """A Keras loss for training on a teacher's *precomputed* logits (``y_true``): T^2 * KL of the softened outputs.
+
+    The same as :class:`Distiller`'s loss with ``alpha=0``, but the teacher runs once over the transfer
+    set instead of inside every training step.
+    """
+    t = float(temperature)
+
+    def soft_targets(teacher_logits, student_logits):
+        p_teacher = ops.softmax(ops.convert_to_tensor(teacher_logits) / t, axis=-1)
+        log_p_student = ops.log_softmax(student_logits / t, axis=-1)
+        return t ** 2 * ops.sum(p_teacher * (ops.log(p_teacher + 1e-12) - log_p_student), axis=-1)
+
+    return soft_targets
 
 
 class Distiller(keras.Model):
