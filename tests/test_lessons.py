@@ -74,17 +74,11 @@ def exercise_functions(notebook):
     return names
 
 
-#: Lessons that still call the course's reference of one of their exercises in a visible cell (issue 17 follow-up:
-#: use the learner's function after the exercise, or TensorFlow/NumPy before it). Strict: fixing one fails this list.
-STILL_USE_THEIR_REFERENCE = {"14_vision_tasks"}
-
-
 #: Calls qualified by these modules are the library's function (``tf.math.top_k``), not the course's reference.
 LIBRARY_MODULES = ("tf.", "np.", "keras.", "scipy.", "sklearn.", "skimage.")
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="issue 17 follow-up"))
-                                  if p.stem in STILL_USE_THEIR_REFERENCE else p for p in SOLUTIONS], ids=IDS)
+@pytest.mark.parametrize("path", SOLUTIONS, ids=IDS)
 def test_no_visible_cell_uses_the_course_reference_of_its_own_exercise(path):
     """A learner must not be handed the answer: no ``ops.conv2d_backward(...)`` or ``from cnncourse... import name``
     for a function the lesson asks them to write (outside the exercise's own solution and check cells)."""

@@ -1,6 +1,6 @@
 """Receptive fields: which input pixels can influence one unit, by formula and by gradient.
 
-Used in lesson 02.
+Used in lessons 02, 14.
 
 For a stack of layers with kernel sizes ``k_l`` and strides ``s_l`` (convolutions and
 poolings alike), the receptive field ``r`` and the "jump" ``j`` (input pixels between

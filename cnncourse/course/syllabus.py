@@ -154,7 +154,8 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("14_vision_tasks", "Vision tasks: classification, detection, segmentation",
            "Classification, object detection and segmentation; IoU and non-max suppression; a grid detector "
            "scored by precision-recall and mAP; anchors; a U-Net segmenter.",
-           ("data", "data.scenes", "models.detection", "models.segmentation", "vision.boxes", "vision.masks"),
+           ("analysis.receptive_field", "data", "data.scenes", "models.detection", "models.segmentation", "vision.boxes",
+            "vision.masks"),
            ("14.iou", "14.nms", "14.average_precision", "14.per_class_iou"),
            short='Vision tasks',
            shows='classification vs detection vs segmentation on scenes of real digits: a grid detector, NMS, PR curve and mAP, anchors, a U-Net, mean IoU'),
