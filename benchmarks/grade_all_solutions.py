@@ -4,10 +4,10 @@ Each ``solutions/NN_*.ipynb`` is copied into a scratch folder (as a student woul
 graded by :func:`cnncourse.grading.grade.grade_many` in the given sandbox (bubblewrap by default),
 one lesson after the other; prints score, time, error and flags per lesson and exits 1 if any lesson
 is short of full marks, has an error or is flagged. Each lesson takes about as long as executing it
-(40-100 s on 2 cores), so run a few lessons at a time on a shared machine:
+(40-140 s on 2 cores), so run a few lessons at a time on a shared machine:
 
-    /work/tools/cpu-slot python benchmarks/grade_all_solutions.py 01 02 03
-    /work/tools/cpu-slot python benchmarks/grade_all_solutions.py            # all 18 (about 20 minutes)
+    python benchmarks/grade_all_solutions.py 01 02 03
+    python benchmarks/grade_all_solutions.py            # all 18 (about 25 minutes)
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ untouched learner notebook, alternating) with ``local:1`` then ``local:2``, timi
 task sent to the last result (cluster start-up is timed apart), and prints the throughput,
 the speed-up and what it implies for a class. Run it on a quiet machine:
 
-    /work/tools/cpu-slot --exclusive python benchmarks/grading_throughput.py --submissions 4
+    python benchmarks/grading_throughput.py --submissions 4
 """
 from __future__ import annotations
 
