@@ -220,14 +220,12 @@ class Distiller(keras.Model):
         self.teacher.trainable = False
         self.temperature, self.alpha = float(temperature), float(alpha)
         self.hard_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-        self.soft_loss = keras.losses.KLDivergence()
+        self.soft_loss = soft_target_loss(temperature)   # T^2 * KL, per example
 
     def call(self, x, training=False):
         return self.student(x, training=training)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        t = self.temperature
         teacher_logits = self.teacher(x, training=False)
         hard = self.hard_loss(y, y_pred)
-        soft = self.soft_loss(ops.softmax(teacher_logits / t, axis=-1), ops.softmax(y_pred / t, axis=-1))
-        return self.alpha * hard + (1.0 - self.alpha) * t ** 2 * soft
+        return self.alpha * hard + (1.0 - self.alpha) * ops.mean(self.soft_loss(teacher_logits, y_pred))
