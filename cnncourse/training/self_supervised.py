@@ -149,22 +149,6 @@ def load_pretrained_encoder(path=WEIGHTS_FILE) -> keras.Model:
     return model
 
 
-def grid_features_model(encoder_model: keras.Model, grid: int = 2) -> keras.Model:
-    """The encoder's last feature map average-pooled over a ``grid`` x ``grid`` layout instead of globally.
-
-    Keeps *where* in the image a feature fired (``grid * grid * channels`` numbers per image);
-    shares the encoder's layers (frozen use only).
-    """
-    feature_map = encoder_model.get_layer("features").input
-    size = feature_map.shape[1]
-    if grid < 1 or grid > size:
-        raise ValueError(f"grid must be between 1 and the feature map size {size}, got {grid}")
-    pool = -(-size // grid)
-    stride = (size - pool) // (grid - 1) if grid > 1 else pool
-    pooled = layers.AveragePooling2D(pool, strides=stride)(feature_map)
-    return keras.Model(encoder_model.input, layers.Flatten()(pooled), name=f"{encoder_model.name}_grid{grid}")
-
-
 def features(encoder_model: keras.Model, x, batch_size: int = 1000) -> np.ndarray:
     """Frozen features of ``x`` (inference mode), computed in plain batched calls."""
     x = np.asarray(x, dtype="float32")
