@@ -176,7 +176,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("17_deployment", "Deployment: making inference cheap",
            "Model compression for deployment: TensorFlow Lite conversion, int8 quantization, pruning, "
            "distillation, low-rank factorization; serving over HTTP vs on-device inference.",
-           ("data", "deploy.compression", "deploy.serving", "deploy.tflite_utils", "models.edge_cnn"),
+           ("data", "deploy.compression", "deploy.serving", "deploy.teacher", "deploy.tflite_utils", "models.edge_cnn"),
            ("17.quant_params", "17.magnitude_prune", "17.distillation_loss", "17.low_rank_dense"),
            short='Deployment',
            shows='TFLite and int8 (converter settings, scale and zero point), pruning, distillation, low-rank layers, a fp32/fp16/int8 size/latency/accuracy table, a local prediction server'),
