@@ -102,3 +102,60 @@ def test_soft_target_loss_is_the_distillation_loss_without_labels():
         loss = float(np.mean(compression.soft_target_loss(t)(teacher, student)))
         assert loss == pytest.approx(compression.distillation_loss_np(labels, student, teacher, t, alpha=0.0), rel=1e-4)
     assert float(np.mean(compression.soft_target_loss(4.0)(teacher, teacher))) == pytest.approx(0.0, abs=1e-5)
+
+
+# ------------------------------------------------------------------ lesson 17's distillation studies
+TINY = dict(filters=(2, 4), dense=8)
+
+
+def _toy_data(n=64, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.random((n, 28, 28, 1), dtype=np.float32), rng.integers(0, 10, n)
+
+
+def test_training_in_stages_continues_one_stream_of_batches():
+    x, y = _toy_data()
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    staged, whole = compression.student(TINY, 3), compression.student(TINY, 3)
+    assert all(np.array_equal(a, b) for a, b in zip(staged.get_weights(), whole.get_weights()))   # same seed, same start
+    assert list(compression.train_in_stages(staged, x, y, loss, [3, 7], batch_size=16, seed=5)) == [3, 7]
+    assert list(compression.train_in_stages(whole, x, y, loss, [7], batch_size=16, seed=5)) == [7]
+    for a, b in zip(staged.get_weights(), whole.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)        # pausing after 3 steps changes nothing
+    other_order = compression.student(TINY, 3)
+    list(compression.train_in_stages(other_order, x, y, loss, [7], batch_size=16, seed=6))
+    assert not np.allclose(other_order.get_weights()[0], whole.get_weights()[0])   # the shuffle seed matters
+
+
+@pytest.mark.parametrize("stages", [[], [5, 3], [0, 4]])
+def test_training_in_stages_rejects_bad_stages(stages):
+    x, y = _toy_data(8)
+    with pytest.raises(ValueError, match="stages"):
+        next(compression.train_in_stages(compression.student(TINY, 0), x, y, "mse", stages))
+
+
+def test_hard_and_soft_students_learn_their_targets():
+    classes = np.arange(40) % 10
+    x = np.zeros((40, 28, 28, 1), "float32")
+    for i, c in enumerate(classes):                                # class c: a bright patch at its own place
+        x[i, (c // 5) * 14:(c // 5) * 14 + 7, (c % 5) * 5:(c % 5) * 5 + 5] = 1.0
+    rng = np.random.default_rng(1)
+    teacher_logits = (4.0 * np.eye(10)[classes] + rng.normal(scale=0.5, size=(40, 10))).astype("float32")
+    students = compression.hard_and_soft_students(teacher_logits, x, TINY, seeds=[4, 5], epochs=40, batch_size=20,
+                                                  learning_rate=1e-2)
+    assert [len(students["hard"]), len(students["soft"])] == [2, 2]
+    soft_loss = compression.soft_target_loss(4.0)
+    before = float(np.mean(soft_loss(teacher_logits, compression.student(TINY, 4)(x))))
+    after = float(np.mean(soft_loss(teacher_logits, students["soft"][0](x))))
+    assert after < 0.5 * before, (before, after)                  # the soft student imitates the teacher
+    for model in students["hard"]:
+        assert (np.asarray(model(x)).argmax(axis=1) == classes).mean() > 0.9   # the hard ones learn the top class
+
+
+def test_distillation_record_loads_and_a_missing_one_names_the_script(tmp_path):
+    record = compression.load_distillation_record()
+    assert set(record) >= {"seeds", "transfer_set", "soft_vs_hard", "teacher_test_accuracy"}
+    assert all(len(v) == len(record["seeds"]) for r in record["soft_vs_hard"]["students"].values()
+               for k, v in r.items() if k != "params")
+    with pytest.raises(FileNotFoundError, match="distillation_study"):
+        compression.load_distillation_record(tmp_path / "absent.json")

@@ -10,16 +10,22 @@ Used in lesson 17.
   two thinner layers A (n x r) and B (r x m) from a truncated SVD (Eckart-Young optimal).
 * :func:`distillation_loss_np` / :class:`Distiller` / :func:`soft_target_loss` -- Hinton et al.'s knowledge distillation:
   a student matches the teacher's temperature-softened probabilities as well as the labels.
+* :func:`student` / :func:`train_in_stages` / :func:`hard_and_soft_students` / :func:`load_distillation_record` --
+  lesson 17's two distillation studies (``scripts/distillation_study.py`` records them; the lesson re-runs a seed).
 * :func:`gzip_size` -- bytes of a model's weights after gzip: what pruning actually saves.
 """
 from __future__ import annotations
 
 import gzip
 import io
+import json
+from pathlib import Path
 
 import keras
 import numpy as np
 from keras import layers, ops
+
+from cnncourse.course.paths import DATA_DIR
 
 
 # ----------------------------------------------------------------------------- quantization
@@ -229,3 +235,72 @@ class Distiller(keras.Model):
         teacher_logits = self.teacher(x, training=False)
         hard = self.hard_loss(y, y_pred)
         return self.alpha * hard + (1.0 - self.alpha) * ops.mean(self.soft_loss(teacher_logits, y_pred))
+
+
+# ----------------------------------------------------------------------------- lesson 17's distillation studies
+DISTILLATION_RECORD = DATA_DIR / "distillation_studies.json"
+
+
+def student(shape: dict, seed: int) -> keras.Model:
+    """A fresh :func:`cnncourse.models.edge_cnn.edge_cnn` student (``shape``: its ``filters`` and ``dense``), weights from ``seed``."""
+    from cnncourse.models.edge_cnn import edge_cnn
+
+    keras.utils.set_random_seed(seed)
+    return edge_cnn(**shape, name="student")
+
+
+def train_in_stages(model: keras.Model, x, y, loss, stages, *, batch_size: int = 32, seed: int = 0,
+                    learning_rate: float = 2e-3):
+    """Train ``model`` with Adam on shuffled batches of ``(x, y)``, pausing after each step count in ``stages``.
+
+    Yields the number of steps done at each pause (e.g. ``stages=(200, 700)`` pauses after 200 and after 700
+    steps). The batch order is drawn once from ``seed`` (a new permutation for every pass over the data),
+    so pausing changes nothing: 200 + 500 steps train exactly as 700 steps in one go.
+    """
+    import tensorflow as tf
+
+    stages = [int(s) for s in stages]
+    if not stages or stages != sorted(stages) or stages[0] <= 0:
+        raise ValueError(f"stages must be increasing positive step counts, got {stages}")
+    rng = np.random.default_rng(seed)
+    passes = -(-stages[-1] * batch_size // len(x))
+    order = np.concatenate([rng.permutation(len(x)) for _ in range(passes)])[:stages[-1] * batch_size]
+    x, y = tf.constant(np.asarray(x, "float32")), tf.constant(np.asarray(y))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss, steps_per_execution=10)
+    done = 0
+    for stage in stages:
+        batches = (tf.data.Dataset.from_tensor_slices(order[done * batch_size:stage * batch_size].reshape(-1, batch_size))
+                   .map(lambda i: (tf.gather(x, i), tf.gather(y, i))))
+        model.fit(batches, epochs=1, shuffle=False, verbose=0)
+        done = stage
+        yield done
+
+
+def hard_and_soft_students(teacher_logits, x, shape: dict, seeds, *, epochs: int = 30, batch_size: int = 32,
+                           temperature: float = 4.0, learning_rate: float = 2e-3) -> dict:
+    """Per seed, one student trained on the teacher's top class (hard) and one on its softened outputs (soft).
+
+    A hard and a soft student of one seed start from the same weights and see the same batches, for
+    ``epochs`` passes over ``x``. Returns ``{"hard": [model per seed], "soft": [model per seed]}`` (logit models).
+    """
+    teacher_logits = np.asarray(teacher_logits, dtype="float32")
+    targets = {"hard": (teacher_logits.argmax(axis=1), keras.losses.SparseCategoricalCrossentropy(from_logits=True)),
+               "soft": (teacher_logits, soft_target_loss(temperature))}
+    steps = int(round(epochs * len(x) / batch_size))
+    students = {name: [] for name in targets}
+    for seed in seeds:
+        for name, (y, loss) in targets.items():
+            model = student(shape, seed)
+            for _ in train_in_stages(model, x, y, loss, [steps], batch_size=batch_size, seed=seed,
+                                     learning_rate=learning_rate):
+                pass
+            students[name].append(model)
+    return students
+
+
+def load_distillation_record(path=DISTILLATION_RECORD) -> dict:
+    """The studies ``scripts/distillation_study.py`` recorded (settings, accuracies per seed, leftover loss)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no distillation record at {path}; re-make it with `python scripts/distillation_study.py`")
+    return json.loads(path.read_text())
