@@ -19,3 +19,41 @@ def test_balanced_labelled_subset():
     assert len(idx) == 15 and np.bincount(y[idx]).tolist() == [3] * 5
     assert (np.diff(idx) > 0).all()
     assert idx.tolist() == balanced_labelled_subset(y, 3, seed=1).tolist()
+
+
+def test_train_and_test_is_deterministic_and_learns():
+    import keras
+
+    from cnncourse.training.semi_supervised import train_and_test
+
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(2), 40)
+    x = rng.normal(size=(80, 4)).astype("float32")
+    x[:, 0] += 3 * (2 * y - 1)                       # class is the sign of feature 0
+    model_fn = lambda: keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    first = train_and_test(model_fn, x, y, x, y, steps=(1, 40), batch_size=16)
+    again = train_and_test(model_fn, x, y, x, y, steps=(1, 40), batch_size=16)
+    assert first == again                            # the record's numbers can be re-made exactly
+    assert first[1] > 0.95 and first[1] >= first[0], first
+
+
+def test_train_and_test_refuses_steps_that_do_not_increase():
+    import pytest
+
+    from cnncourse.training.semi_supervised import train_and_test
+
+    with pytest.raises(ValueError, match="increasing"):
+        train_and_test(None, None, None, None, None, steps=(100, 50))
+
+
+def test_studies_record_loads_and_missing_record_names_the_script(tmp_path):
+    import pytest
+
+    from cnncourse.training.semi_supervised import load_studies
+
+    record = load_studies()
+    assert set(record) >= {"labels", "widths", "pseudo_labelling", "from_scratch"}
+    assert set(record["labels"]["accuracy"]) == {"100", "300", "1000", "3000"}
+    assert all(len(accs) == 3 for accs in record["from_scratch"]["accuracy"].values())
+    with pytest.raises(FileNotFoundError, match="scripts/lesson18_studies.py"):
+        load_studies(tmp_path / "missing.json")
