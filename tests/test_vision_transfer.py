@@ -64,3 +64,26 @@ def test_split_after_block_recomposes_the_base_and_holds_only_the_top_blocks():
     assert top_after_project.input_shape == (None, 1, 1, 192)
     with pytest.raises(ValueError, match="block must be"):
         split_after_block(base, 16)
+
+
+def test_digits_record_holds_every_method_for_every_seed_and_a_missing_one_names_the_script(tmp_path):
+    from cnncourse.vision import transfer
+
+    record = transfer.load_digits_record()
+    methods = {"frozen network + head", "fine-tuned top blocks", "block-13 map + head", "tiny CNN, scratch",
+               "head training accuracy"}
+    assert [set(record["runs"][str(seed)]) for seed in record["seeds"]] == [methods] * len(record["seeds"])
+    assert all(0.0 <= v <= 1.0 for run in record["runs"].values() for v in run.values())
+    with pytest.raises(FileNotFoundError, match="transfer_digits_study"):
+        transfer.load_digits_record(tmp_path / "absent.json")
+
+
+def test_upscale_gives_rgb_at_the_requested_size_and_keeps_the_range():
+    from cnncourse.vision import transfer
+
+    digits = np.zeros((2, 28, 28), "uint8")
+    digits[:, 10:18, 12:16] = 255
+    up = transfer.upscale(digits, size=56)
+    assert up.shape == (2, 56, 56, 3)
+    assert np.allclose(up[..., 0], up[..., 2]) and up.min() >= 0 and up.max() <= 255.0 + 1e-3
+    assert up[:, 28, 28].min() > 200 and up[:, 2, 2].max() < 1e-3

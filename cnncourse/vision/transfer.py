@@ -10,6 +10,7 @@ from functools import partial
 import numpy as np
 
 from cnncourse.analysis.costs import count_params  # noqa: F401 - lesson 12 and its checker import it from here
+from cnncourse.course.paths import DATA_DIR
 from cnncourse.course.tracing import build_optimizer_state
 from cnncourse.models.fashion import small_cnn as the_small_cnn
 
@@ -133,3 +134,103 @@ def train_step_seconds(model, x, y, steps: int = 3) -> float:
         model.train_on_batch(x, y)
         times.append(time.perf_counter() - start)
     return float(np.median(times))
+
+
+# ----------------------------------------------------------------------------- lesson 12's digits study
+DIGITS_RECORD = DATA_DIR / "transfer_digits_study.json"
+
+
+def upscale(digits, size: int = 96) -> np.ndarray:
+    """28x28 gray digits (0..255) -> ``size`` x ``size`` RGB in 0..255, the photo network's input."""
+    import tensorflow as tf
+
+    resized = tf.image.resize(np.asarray(digits, "float32")[..., None], (size, size)).numpy()
+    return np.repeat(resized, 3, axis=-1)
+
+
+class DigitsTransfer:
+    """Lesson 12's four ways to learn 500 labelled MNIST digits, one seed (= one draw of the labels) at a time.
+
+    Built once from an EfficientNet-Lite0 at 96x96 (``include_top=False``): the digits pass once through blocks
+    0..``block`` (``bottom``, cached), and :meth:`run` trains, on the same 500 labels,
+    a linear head on the whole frozen network's pooled features, that head followed by fine-tuning the
+    top blocks, a linear head on the flattened block-``block`` map, and a tiny CNN from scratch.
+    ``scripts/transfer_digits_study.py`` records three seeds; the lesson re-runs one.
+    """
+
+    def __init__(self, base96, digits, labels, block: int = 13, pool: int = 1000, test: int = 500):
+        from cnncourse.models import efficientnet_lite as effnet
+
+        order = np.random.default_rng(0).permutation(len(labels))
+        digits, labels = np.asarray(digits)[order], np.asarray(labels)[order]
+        self.d_pool, self.l_pool = digits[:pool], labels[:pool]
+        self.d_test, self.l_test = digits[-test:], labels[-test:]
+        self.base96, self.block = base96, block
+        self.bottom, self.top = split_after_block(base96, block)
+        self.m_pool = self.bottom.predict(effnet.preprocess_input(upscale(self.d_pool)), verbose=0, batch_size=100)
+        self.m_test = self.bottom.predict(effnet.preprocess_input(upscale(self.d_test)), verbose=0, batch_size=100)
+        # the whole frozen network + global average pooling
+        self.g_pool = self.top.predict(self.m_pool, verbose=0, batch_size=250).mean(axis=(1, 2))
+        self.g_test = self.top.predict(self.m_test, verbose=0, batch_size=250).mean(axis=(1, 2))
+        self.imagenet_top = self.top.get_weights()
+
+    def _accuracy(self, model, x) -> float:
+        return float(np.mean(np.argmax(model(np.asarray(x, "float32"), training=False), axis=-1) == self.l_test))
+
+    def _linear_head(self, f_train, y, f_test, seed: int):
+        import keras
+
+        keras.utils.set_random_seed(seed)
+        head = keras.Sequential([keras.Input(f_train.shape[1:]), keras.layers.Dropout(0.2),
+                                 keras.layers.Dense(10, activation="softmax")])
+        head.compile(keras.optimizers.Adam(3e-3), "sparse_categorical_crossentropy", metrics=["accuracy"],
+                     steps_per_execution=5)
+        history = head.fit(f_train, y, epochs=30, batch_size=100, verbose=0)
+        return head, self._accuracy(head, f_test), history.history["accuracy"][-1]
+
+    def run(self, seed: int) -> dict:
+        """Test accuracies of the four methods for label draw ``seed`` (and the frozen head's training accuracy)."""
+        import keras
+
+        from cnncourse.models.efficientnet_lite import NUM_BLOCKS
+
+        idx = np.random.default_rng(seed).choice(len(self.l_pool), 500, replace=False)
+        y = self.l_pool[idx]
+        flat = lambda m: m.reshape(len(m), -1)                 # keep where on the 3x3 map each feature is
+        result = {}
+        # 1. linear head on the whole frozen network's pooled features
+        head, result["frozen network + head"], result["head training accuracy"] = self._linear_head(
+            self.g_pool[idx], y, self.g_test, seed)
+        # 2. then unfreeze the top (blocks 15, 14 and the head conv), starting from that head, small learning rate
+        self.top.set_weights(self.imagenet_top)
+        freeze_all_but_top(self.base96, NUM_BLOCKS - self.block)      # the head conv and blocks 15, 14 for block 13
+        keras.utils.set_random_seed(seed)
+        inputs = keras.Input(self.m_pool.shape[1:])
+        x = keras.layers.GlobalAveragePooling2D()(self.top(inputs, training=False))
+        x = keras.layers.Dropout(0.2)(x)
+        fine_tuned = keras.Model(inputs, keras.layers.Dense(10, activation="softmax", name="classifier")(x))
+        fine_tuned.get_layer("classifier").set_weights(head.layers[-1].get_weights())
+        fine_tuned.compile(keras.optimizers.Adam(1e-4), "sparse_categorical_crossentropy", steps_per_execution=10)
+        fine_tuned.fit(self.m_pool[idx], y, epochs=1, batch_size=50, verbose=0)
+        result["fine-tuned top blocks"] = self._accuracy(fine_tuned, self.m_test)
+        self.top.set_weights(self.imagenet_top)
+        # 3. linear head on the (flattened) map after block 13
+        result["block-13 map + head"] = self._linear_head(flat(self.m_pool[idx]), y, flat(self.m_test), seed)[1]
+        # 4. a tiny CNN trained from scratch on the 28x28 digits
+        keras.utils.set_random_seed(seed)
+        tiny = small_cnn((28, 28, 1), 10, filters=(16, 32), head="flatten")
+        tiny.compile(keras.optimizers.Adam(3e-3), "sparse_categorical_crossentropy", steps_per_execution=16)
+        tiny.fit(self.d_pool[idx][..., None], y, epochs=8, batch_size=32, verbose=0)
+        result["tiny CNN, scratch"] = self._accuracy(tiny, self.d_test[..., None])
+        return result
+
+
+def load_digits_record(path=DIGITS_RECORD) -> dict:
+    """The three-seed digits study ``scripts/transfer_digits_study.py`` recorded."""
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no digits-study record at {path}; re-make it with `python scripts/transfer_digits_study.py`")
+    return json.loads(path.read_text())
