@@ -30,11 +30,10 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, default=None, help="record file (default: the one lesson 17 reads)")
     args = parser.parse_args(argv)
 
-    from cnncourse.course.repro import quiet_tensorflow, seed_everything, set_tf_threads
+    from cnncourse.course.files import write_record
+    from cnncourse.course.repro import start_script
 
-    quiet_tensorflow()
-    set_tf_threads(2)
-    seed_everything(0)
+    start_script(0)
     import keras
     import numpy as np
 
@@ -82,7 +81,7 @@ def main(argv=None) -> None:
     record["soft_vs_hard"] = soft_vs_hard
     record["seconds"] = round(time.perf_counter() - start, 1)
     out = args.out or compression.DISTILLATION_RECORD
-    out.write_text(json.dumps(record, indent=1) + "\n")
+    write_record(out, record)
     print(f"{record['seconds']:.0f} s; record -> {out}")
 
 

@@ -20,11 +20,9 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, default=None, help="weights file (default: the one lesson 17 loads)")
     args = parser.parse_args(argv)
 
-    from cnncourse.course.repro import quiet_tensorflow, seed_everything, set_tf_threads
+    from cnncourse.course.repro import start_script
 
-    quiet_tensorflow()
-    set_tf_threads(2)
-    seed_everything(args.seed)
+    start_script(args.seed)
     import numpy as np
 
     from cnncourse.deploy import teacher as deployment

@@ -22,11 +22,10 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, default=None, help="record file (default: the one lesson 12 reads)")
     args = parser.parse_args(argv)
 
-    from cnncourse.course.repro import quiet_tensorflow, seed_everything, set_tf_threads
+    from cnncourse.course.files import write_record
+    from cnncourse.course.repro import start_script
 
-    quiet_tensorflow()
-    set_tf_threads(2)
-    seed_everything(0)
+    start_script(0)
     from cnncourse.data import load_mnist5k
     from cnncourse.models import efficientnet_lite as effnet
     from cnncourse.vision import transfer
@@ -38,7 +37,7 @@ def main(argv=None) -> None:
     record = {"seeds": list(SEEDS), "labelled": 500, "test": len(study.l_test), "runs": runs,
               "seconds": round(time.perf_counter() - start, 1)}
     out = args.out or transfer.DIGITS_RECORD
-    out.write_text(json.dumps(record, indent=1) + "\n")
+    write_record(out, record)
     print(json.dumps(runs, indent=1))
     print(f"{record['seconds']:.0f} s; record -> {out}")
 

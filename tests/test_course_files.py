@@ -30,3 +30,16 @@ def test_a_failed_write_keeps_the_old_file_and_removes_its_temporary(tmp_path, m
 def test_grading_and_flashcards_use_this_writer():
     assert flashcard_files.atomic_write_text is atomic_write_text
     assert report.atomic_write_text is atomic_write_text and not hasattr(report, "write_atomically")
+
+
+def test_a_study_record_round_trips_and_a_missing_one_names_its_script(tmp_path):
+    import pytest
+
+    from cnncourse.course.files import read_record, temp_files_of, write_record
+
+    record = {"seeds": [17, 18], "accuracy": {"200": [0.775, 0.7545]}}
+    write_record(tmp_path / "study.json", record)
+    assert read_record(tmp_path / "study.json", "study.py") == record
+    assert temp_files_of(tmp_path / "study.json") == []
+    with pytest.raises(FileNotFoundError, match=r"scripts/other_study\.py"):
+        read_record(tmp_path / "absent.json", "other_study.py")

@@ -1,11 +1,12 @@
 """Writing a file atomically: a temporary file in the same folder, fsync, then a rename, so that a crash
 leaves the old file or the new one, never half of one. The course's one atomic writer (gradebooks, grading
-JSON, flashcard history and decks).
+JSON, flashcard history and decks, the recorded studies in data/), and the recorded studies' reader.
 
-Course tooling: not imported by the lessons.
+Course tooling: lessons do not import it themselves.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -29,6 +30,19 @@ def atomic_write_text(path: Path | str, text: str) -> None:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def write_record(path: Path | str, record: dict) -> None:
+    """Write a study record (see docs/authoring.md, "Stored outputs must reproduce") as indented JSON, atomically."""
+    atomic_write_text(path, json.dumps(record, indent=1) + "\n")
+
+
+def read_record(path: Path | str, script: str) -> dict:
+    """The study record at ``path``; if it is missing, the error names ``scripts/<script>``, which re-makes it."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no study record at {path}; re-make it with `python scripts/{script}`")
+    return json.loads(path.read_text())
 
 
 def temp_files_of(path: Path | str) -> list[Path]:

@@ -60,6 +60,14 @@ def set_tf_threads(threads: int | None) -> bool:
         return False
 
 
+def start_script(seed: int = SEED, threads: int = THREADS) -> None:
+    """Prepare a script that records a lesson's study: TensorFlow quiet, threads and seeds as ``start_lesson`` sets them,
+    so that the lesson's live re-run reproduces the script's numbers."""
+    quiet_tensorflow()
+    set_tf_threads(threads)
+    seed_everything(seed)
+
+
 def start_lesson(seed: int = SEED, threads: int = THREADS) -> None:
     """Prepare a notebook kernel: quiet TF, fixed threads, seeds, plotting defaults, training progress.
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import json
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -300,7 +298,6 @@ def hard_and_soft_students(teacher_logits, x, shape: dict, seeds, *, epochs: int
 
 def load_distillation_record(path=DISTILLATION_RECORD) -> dict:
     """The studies ``scripts/distillation_study.py`` recorded (settings, accuracies per seed, leftover loss)."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no distillation record at {path}; re-make it with `python scripts/distillation_study.py`")
-    return json.loads(path.read_text())
+    from cnncourse.course.files import read_record
+
+    return read_record(path, "distillation_study.py")

@@ -12,12 +12,11 @@ the lesson re-trains some of those models live and checks that they reproduce th
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 
-STUDIES_RECORD = Path(__file__).resolve().parents[2] / "data" / "lesson18_studies.json"
+from cnncourse.course.paths import DATA_DIR
+
+STUDIES_RECORD = DATA_DIR / "lesson18_studies.json"
 
 
 def select_pseudo_labels(probs, threshold: float = 0.9, max_per_class: int | None = None):
@@ -78,8 +77,6 @@ def train_and_test(model_fn, x, y, x_test, y_test, steps=(150,), batch_size: int
 
 def load_studies(path=STUDIES_RECORD) -> dict:
     """Lesson 18's recorded studies (settings and accuracies), as written by ``scripts/lesson18_studies.py``."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no record of lesson 18's studies at {path}; re-make it with "
-                                "`python scripts/lesson18_studies.py`")
-    return json.loads(path.read_text())
+    from cnncourse.course.files import read_record
+
+    return read_record(path, "lesson18_studies.py")

@@ -227,10 +227,6 @@ class DigitsTransfer:
 
 def load_digits_record(path=DIGITS_RECORD) -> dict:
     """The three-seed digits study ``scripts/transfer_digits_study.py`` recorded."""
-    import json
-    from pathlib import Path
+    from cnncourse.course.files import read_record
 
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no digits-study record at {path}; re-make it with `python scripts/transfer_digits_study.py`")
-    return json.loads(path.read_text())
+    return read_record(path, "transfer_digits_study.py")
